@@ -1,0 +1,711 @@
+package zai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/zai-go/zai/internal/core"
+)
+
+// ChatService groups the chat endpoints.
+type ChatService struct {
+	// Completions creates chat completions: plain, streamed, or as an async
+	// task.
+	Completions *ChatCompletionService
+}
+
+// ChatCompletionService creates chat completions.
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/llm/chat-completion
+type ChatCompletionService struct {
+	client *Client
+}
+
+// Roles of chat messages.
+const (
+	RoleSystem    = "system"
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+	RoleTool      = "tool"
+)
+
+// ChatCompletionRequest is the body of POST /chat/completions. Optional
+// scalars are pointers so that a zero value can be sent; zai.Ptr makes one.
+// The SDK sends what you set and never rewrites it. The "stream" field is set
+// by the method you call.
+type ChatCompletionRequest struct {
+	// Model is the model code, such as ModelGLM4_7. Any string is accepted.
+	Model    string    `json:"model"`
+	Messages []Message `json:"messages"`
+
+	// Temperature in [0, 1]; the server's default depends on the model.
+	Temperature *float64 `json:"temperature,omitempty"`
+	// TopP in [0.01, 1].
+	TopP *float64 `json:"top_p,omitempty"`
+	// MaxTokens caps the output tokens.
+	MaxTokens *int `json:"max_tokens,omitempty"`
+	// Stop words; the API honours one.
+	Stop []string `json:"stop,omitempty"`
+	// DoSample turns sampling off when false (the server's default is true).
+	DoSample *bool `json:"do_sample,omitempty"`
+	// Seed for sampling.
+	Seed *int64 `json:"seed,omitempty"`
+
+	// Thinking turns the chain of thought on or off (GLM-4.5 and later).
+	Thinking *Thinking `json:"thinking,omitempty"`
+	// ReasoningEffort sets the thinking depth: ReasoningEffortMax, ...High,
+	// ...Low and so on (GLM-5.2 and later).
+	ReasoningEffort string `json:"reasoning_effort,omitempty"`
+
+	// Tools the model may call.
+	Tools []Tool `json:"tools,omitempty"`
+	// ToolChoice is ToolChoiceAuto (the server's default) or
+	// ToolChoiceFunction(name).
+	ToolChoice ToolChoice `json:"tool_choice,omitzero"`
+	// ToolStream streams tool-call arguments in fragments (needs a stream;
+	// GLM-4.6 and later). ChatCompletionAccumulator joins them.
+	ToolStream bool `json:"tool_stream,omitempty"`
+
+	// ResponseFormat asks for JSON output: {Type: "json_object"}.
+	ResponseFormat *ResponseFormat `json:"response_format,omitempty"`
+
+	// RequestID is your unique id for the request (6-64 characters).
+	RequestID string `json:"request_id,omitempty"`
+	// UserID identifies your end user (6-128 characters).
+	UserID string `json:"user_id,omitempty"`
+
+	// SensitiveWordCheck configures the content check.
+	SensitiveWordCheck *SensitiveWordCheck `json:"sensitive_word_check,omitempty"`
+	// WatermarkEnabled controls the AI-generated-content watermark.
+	WatermarkEnabled *bool `json:"watermark_enabled,omitempty"`
+	// Meta carries role-play settings for CharGLM models.
+	Meta *CharacterMeta `json:"meta,omitempty"`
+	// StreamOptions applies to CreateStream: {IncludeUsage: true}.
+	StreamOptions *StreamOptions `json:"stream_options,omitempty"`
+}
+
+// Thinking controls the chain of thought.
+type Thinking struct {
+	// Type is ThinkingEnabled or ThinkingDisabled.
+	Type string `json:"type"`
+	// ClearThinking, when false, keeps earlier turns' reasoning_content in
+	// the context (preserved thinking). The server's default is true.
+	ClearThinking *bool `json:"clear_thinking,omitempty"`
+}
+
+// Values of Thinking.Type.
+const (
+	ThinkingEnabled  = "enabled"
+	ThinkingDisabled = "disabled"
+)
+
+// Values of ChatCompletionRequest.ReasoningEffort.
+const (
+	ReasoningEffortMax     = "max"
+	ReasoningEffortXHigh   = "xhigh"
+	ReasoningEffortHigh    = "high"
+	ReasoningEffortMedium  = "medium"
+	ReasoningEffortLow     = "low"
+	ReasoningEffortMinimal = "minimal"
+	ReasoningEffortNone    = "none"
+)
+
+// ResponseFormat selects the output format.
+type ResponseFormat struct {
+	// Type is "text" or "json_object".
+	Type string `json:"type"`
+}
+
+// SensitiveWordCheck configures the content check, e.g.
+// {Type: "ALL", Status: "DISABLE"}.
+type SensitiveWordCheck struct {
+	Type   string `json:"type,omitempty"`
+	Status string `json:"status,omitempty"`
+}
+
+// CharacterMeta is the role-play setting of CharGLM models.
+type CharacterMeta struct {
+	UserInfo string `json:"user_info,omitempty"`
+	BotInfo  string `json:"bot_info,omitempty"`
+	BotName  string `json:"bot_name,omitempty"`
+	UserName string `json:"user_name,omitempty"`
+}
+
+// StreamOptions are the OpenAI-style stream options, which Z.ai accepts.
+type StreamOptions struct {
+	IncludeUsage bool `json:"include_usage,omitempty"`
+}
+
+// Message is one chat message, used both in requests and in responses, so
+// a reply can be appended to the conversation as it is.
+//
+// Content is sent as a string when Parts is empty, and as the array of parts
+// otherwise; both forms decode.
+type Message struct {
+	Role    string
+	Content string
+	// Parts is multimodal content (text, images, video, files, audio).
+	Parts []ContentPart
+	// ReasoningContent is the model's chain of thought.
+	ReasoningContent string
+	// ToolCalls are the calls an assistant message asks for.
+	ToolCalls []ToolCall
+	// ToolCallID names the call a tool message answers.
+	ToolCallID string
+	// Name of the author, optional.
+	Name string
+	// Audio is the spoken reply of audio models (glm-4-voice).
+	Audio *MessageAudio
+}
+
+// MessageAudio is audio output in a message.
+type MessageAudio struct {
+	ID        string `json:"id,omitempty"`
+	Data      string `json:"data,omitempty"` // base64
+	ExpiresAt int64  `json:"expires_at,omitempty"`
+}
+
+// messageWire is Message as it travels.
+type messageWire struct {
+	Role             string          `json:"role"`
+	Content          json.RawMessage `json:"content,omitempty"`
+	ReasoningContent string          `json:"reasoning_content,omitempty"`
+	ToolCalls        []ToolCall      `json:"tool_calls,omitempty"`
+	ToolCallID       string          `json:"tool_call_id,omitempty"`
+	Name             string          `json:"name,omitempty"`
+	Audio            *MessageAudio   `json:"audio,omitempty"`
+}
+
+// MarshalJSON sends Content as a string, or Parts as an array.
+func (m Message) MarshalJSON() ([]byte, error) {
+	w := messageWire{
+		Role:             m.Role,
+		ReasoningContent: m.ReasoningContent,
+		ToolCalls:        m.ToolCalls,
+		ToolCallID:       m.ToolCallID,
+		Name:             m.Name,
+		Audio:            m.Audio,
+	}
+	var err error
+	switch {
+	case len(m.Parts) > 0:
+		w.Content, err = json.Marshal(m.Parts)
+	case m.Content != "" || len(m.ToolCalls) == 0:
+		// An assistant message that only calls tools may omit content;
+		// every other message carries it, even when empty.
+		w.Content, err = json.Marshal(m.Content)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON accepts content as a string, null, or an array of parts.
+// For an array, Content is also set to the text of the text parts.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	var w messageWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*m = Message{
+		Role:             w.Role,
+		ReasoningContent: w.ReasoningContent,
+		ToolCalls:        w.ToolCalls,
+		ToolCallID:       w.ToolCallID,
+		Name:             w.Name,
+		Audio:            w.Audio,
+	}
+	c := bytes.TrimSpace(w.Content)
+	if len(c) == 0 {
+		return nil
+	}
+	switch c[0] {
+	case '"':
+		return json.Unmarshal(c, &m.Content)
+	case '[':
+		if err := json.Unmarshal(c, &m.Parts); err != nil {
+			return err
+		}
+		var text bytes.Buffer
+		for _, p := range m.Parts {
+			if p.Type == PartText {
+				text.WriteString(p.Text)
+			}
+		}
+		m.Content = text.String()
+	}
+	return nil
+}
+
+// SystemMessage returns a system message.
+func SystemMessage(content string) Message { return Message{Role: RoleSystem, Content: content} }
+
+// UserMessage returns a user message with text content.
+func UserMessage(content string) Message { return Message{Role: RoleUser, Content: content} }
+
+// AssistantMessage returns an assistant message with text content.
+func AssistantMessage(content string) Message {
+	return Message{Role: RoleAssistant, Content: content}
+}
+
+// ToolMessage returns the result of the tool call toolCallID.
+func ToolMessage(toolCallID, content string) Message {
+	return Message{Role: RoleTool, ToolCallID: toolCallID, Content: content}
+}
+
+// UserMessageParts returns a user message with multimodal content.
+func UserMessageParts(parts ...ContentPart) Message {
+	return Message{Role: RoleUser, Parts: parts}
+}
+
+// Types of content parts.
+const (
+	PartText       = "text"
+	PartImageURL   = "image_url"
+	PartVideoURL   = "video_url"
+	PartFileURL    = "file_url"
+	PartInputAudio = "input_audio"
+)
+
+// ContentPart is one part of multimodal content. Build one with TextPart,
+// ImageURLPart, VideoURLPart, FileURLPart or InputAudioPart.
+type ContentPart struct {
+	Type       string      `json:"type"`
+	Text       string      `json:"text,omitempty"`
+	ImageURL   *URLRef     `json:"image_url,omitempty"`
+	VideoURL   *URLRef     `json:"video_url,omitempty"`
+	FileURL    *URLRef     `json:"file_url,omitempty"`
+	InputAudio *InputAudio `json:"input_audio,omitempty"`
+}
+
+// URLRef points at media: an http(s) URL, or base64 data where the model
+// accepts it.
+type URLRef struct {
+	URL string `json:"url"`
+}
+
+// InputAudio is base64 audio sent to an audio model.
+type InputAudio struct {
+	Data   string `json:"data"`
+	Format string `json:"format"` // "wav", "mp3"
+}
+
+// TextPart returns a text part.
+func TextPart(text string) ContentPart { return ContentPart{Type: PartText, Text: text} }
+
+// ImageURLPart returns an image part: a URL or base64 image data.
+func ImageURLPart(url string) ContentPart {
+	return ContentPart{Type: PartImageURL, ImageURL: &URLRef{URL: url}}
+}
+
+// VideoURLPart returns a video part.
+func VideoURLPart(url string) ContentPart {
+	return ContentPart{Type: PartVideoURL, VideoURL: &URLRef{URL: url}}
+}
+
+// FileURLPart returns a file part (a PDF, text file, ...) by URL.
+func FileURLPart(url string) ContentPart {
+	return ContentPart{Type: PartFileURL, FileURL: &URLRef{URL: url}}
+}
+
+// InputAudioPart returns an audio part: base64 data and its format ("wav").
+func InputAudioPart(data, format string) ContentPart {
+	return ContentPart{Type: PartInputAudio, InputAudio: &InputAudio{Data: data, Format: format}}
+}
+
+// Tool types.
+const (
+	ToolTypeFunction  = "function"
+	ToolTypeWebSearch = "web_search"
+	ToolTypeRetrieval = "retrieval"
+	ToolTypeMCP       = "mcp"
+)
+
+// Tool is a tool the model may use. Build one with FunctionTool,
+// WebSearchTool, RetrievalTool or MCPTool.
+type Tool struct {
+	Type      string              `json:"type"`
+	Function  *FunctionDefinition `json:"function,omitempty"`
+	WebSearch *WebSearch          `json:"web_search,omitempty"`
+	Retrieval *Retrieval          `json:"retrieval,omitempty"`
+	MCP       *MCP                `json:"mcp,omitempty"`
+}
+
+// FunctionDefinition describes a function the model may call.
+type FunctionDefinition struct {
+	// Name matches ^[a-zA-Z0-9_-]{1,64}$.
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Parameters is a JSON Schema object: a map, a struct, or
+	// json.RawMessage.
+	Parameters any `json:"parameters,omitempty"`
+}
+
+// WebSearch configures the built-in web search tool.
+type WebSearch struct {
+	Enable              *bool  `json:"enable,omitempty"`
+	SearchEngine        string `json:"search_engine,omitempty"`
+	SearchResult        bool   `json:"search_result,omitempty"`
+	SearchQuery         string `json:"search_query,omitempty"`
+	SearchPrompt        string `json:"search_prompt,omitempty"`
+	SearchIntent        bool   `json:"search_intent,omitempty"`
+	RequireSearch       bool   `json:"require_search,omitempty"`
+	ResultSequence      string `json:"result_sequence,omitempty"`
+	Count               int    `json:"count,omitempty"`
+	SearchDomainFilter  string `json:"search_domain_filter,omitempty"`
+	SearchRecencyFilter string `json:"search_recency_filter,omitempty"`
+	ContentSize         string `json:"content_size,omitempty"`
+}
+
+// Retrieval searches a knowledge base.
+type Retrieval struct {
+	KnowledgeID    string `json:"knowledge_id"`
+	PromptTemplate string `json:"prompt_template,omitempty"`
+}
+
+// MCP connects an MCP server as a tool.
+type MCP struct {
+	ServerLabel string `json:"server_label"`
+	ServerURL   string `json:"server_url,omitempty"`
+	// TransportType is "sse" or "streamable-http".
+	TransportType string            `json:"transport_type,omitempty"`
+	AllowedTools  []string          `json:"allowed_tools,omitempty"`
+	Headers       map[string]string `json:"headers,omitempty"`
+}
+
+// FunctionTool returns a function tool. parameters is a JSON Schema object
+// (a map, a struct or json.RawMessage); nil sends none.
+func FunctionTool(name, description string, parameters any) Tool {
+	return Tool{Type: ToolTypeFunction, Function: &FunctionDefinition{Name: name, Description: description, Parameters: parameters}}
+}
+
+// WebSearchTool returns the built-in web search tool.
+func WebSearchTool(ws WebSearch) Tool { return Tool{Type: ToolTypeWebSearch, WebSearch: &ws} }
+
+// RetrievalTool returns a knowledge-base retrieval tool.
+func RetrievalTool(r Retrieval) Tool { return Tool{Type: ToolTypeRetrieval, Retrieval: &r} }
+
+// MCPTool returns an MCP server tool.
+func MCPTool(m MCP) Tool { return Tool{Type: ToolTypeMCP, MCP: &m} }
+
+// ToolChoice tells the model which tool to use: ToolChoiceAuto, or
+// ToolChoiceFunction(name). The zero value sends nothing.
+type ToolChoice struct {
+	// Mode is "auto" (or another string mode) when Function is empty.
+	Mode string
+	// Function names the function the model must call.
+	Function string
+}
+
+// ToolChoiceAuto lets the model decide.
+var ToolChoiceAuto = ToolChoice{Mode: "auto"}
+
+// ToolChoiceFunction makes the model call the named function.
+func ToolChoiceFunction(name string) ToolChoice { return ToolChoice{Function: name} }
+
+// IsZero reports whether nothing is set, so the field is omitted.
+func (t ToolChoice) IsZero() bool { return t.Mode == "" && t.Function == "" }
+
+// MarshalJSON sends "auto" or {"type":"function","function":{"name":...}}.
+func (t ToolChoice) MarshalJSON() ([]byte, error) {
+	if t.Function != "" {
+		return json.Marshal(toolChoiceWire{Type: ToolTypeFunction, Function: &struct {
+			Name string `json:"name"`
+		}{t.Function}})
+	}
+	return json.Marshal(t.Mode)
+}
+
+// UnmarshalJSON accepts both forms.
+func (t *ToolChoice) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		*t = ToolChoice{}
+		return json.Unmarshal(b, &t.Mode)
+	}
+	var w toolChoiceWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*t = ToolChoice{Mode: w.Type}
+	if w.Function != nil {
+		t.Mode, t.Function = "", w.Function.Name
+	}
+	return nil
+}
+
+type toolChoiceWire struct {
+	Type     string `json:"type"`
+	Function *struct {
+		Name string `json:"name"`
+	} `json:"function,omitempty"`
+}
+
+// ToolCall is a call the model asks for.
+type ToolCall struct {
+	// Index orders the calls; streamed fragments of one call share it.
+	Index    int          `json:"index"`
+	ID       string       `json:"id,omitempty"`
+	Type     string       `json:"type,omitempty"`
+	Function FunctionCall `json:"function"`
+}
+
+// FunctionCall names the function and its arguments.
+type FunctionCall struct {
+	Name string `json:"name,omitempty"`
+	// Arguments is the JSON text of the arguments. The wire sends a string;
+	// if a server sends an object, its JSON text is kept here.
+	Arguments string `json:"arguments"`
+}
+
+// UnmarshalJSON accepts arguments as a JSON string or as a JSON value.
+func (f *FunctionCall) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Name      string          `json:"name"`
+		Arguments json.RawMessage `json:"arguments"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	f.Name = w.Name
+	f.Arguments = ""
+	a := bytes.TrimSpace(w.Arguments)
+	switch {
+	case len(a) == 0 || string(a) == "null":
+	case a[0] == '"':
+		return json.Unmarshal(a, &f.Arguments)
+	default:
+		f.Arguments = string(a)
+	}
+	return nil
+}
+
+// FinishReason says why the model stopped.
+type FinishReason = string
+
+// Finish reasons.
+const (
+	FinishReasonStop                       FinishReason = "stop"
+	FinishReasonToolCalls                  FinishReason = "tool_calls"
+	FinishReasonLength                     FinishReason = "length"
+	FinishReasonSensitive                  FinishReason = "sensitive"
+	FinishReasonModelContextWindowExceeded FinishReason = "model_context_window_exceeded"
+	FinishReasonNetworkError               FinishReason = "network_error"
+)
+
+// ChatCompletion is the response of a chat completion.
+type ChatCompletion struct {
+	ID        string                 `json:"id"`
+	RequestID string                 `json:"request_id,omitempty"`
+	Object    string                 `json:"object,omitempty"`
+	Created   int64                  `json:"created"`
+	Model     string                 `json:"model"`
+	Choices   []ChatCompletionChoice `json:"choices"`
+	Usage     Usage                  `json:"usage"`
+	// WebSearch holds the results when the web search tool ran.
+	WebSearch []WebSearchResult `json:"web_search,omitempty"`
+	// ContentFilter reports content-safety levels.
+	ContentFilter []ContentFilter `json:"content_filter,omitempty"`
+
+	raw []byte
+}
+
+// RawJSON returns the response body as received, including fields this SDK
+// does not model.
+func (c *ChatCompletion) RawJSON() []byte { return c.raw }
+
+func (c *ChatCompletion) setRawJSON(b []byte) { c.raw = b }
+
+// ChatCompletionChoice is one choice of a completion.
+type ChatCompletionChoice struct {
+	Index        int          `json:"index"`
+	Message      Message      `json:"message"`
+	FinishReason FinishReason `json:"finish_reason"`
+}
+
+// Usage counts tokens.
+type Usage struct {
+	PromptTokens            int                     `json:"prompt_tokens"`
+	CompletionTokens        int                     `json:"completion_tokens"`
+	TotalTokens             int                     `json:"total_tokens"`
+	PromptTokensDetails     PromptTokensDetails     `json:"prompt_tokens_details,omitzero"`
+	CompletionTokensDetails CompletionTokensDetails `json:"completion_tokens_details,omitzero"`
+}
+
+// PromptTokensDetails breaks down prompt tokens.
+type PromptTokensDetails struct {
+	// CachedTokens were served from the context cache.
+	CachedTokens int `json:"cached_tokens"`
+}
+
+// CompletionTokensDetails breaks down completion tokens.
+type CompletionTokensDetails struct {
+	// ReasoningTokens were spent on the chain of thought.
+	ReasoningTokens int `json:"reasoning_tokens"`
+}
+
+// WebSearchResult is one web page found by a search.
+type WebSearchResult struct {
+	Title       string   `json:"title,omitempty"`
+	Content     string   `json:"content,omitempty"`
+	Link        string   `json:"link,omitempty"`
+	Media       string   `json:"media,omitempty"`
+	Icon        string   `json:"icon,omitempty"`
+	Refer       string   `json:"refer,omitempty"`
+	PublishDate string   `json:"publish_date,omitempty"`
+	Images      []string `json:"images,omitempty"`
+}
+
+// ContentFilter is a content-safety verdict for one role.
+type ContentFilter struct {
+	Role  string `json:"role,omitempty"`
+	Level int    `json:"level"`
+}
+
+// ChatCompletionChunk is one event of a streamed completion.
+type ChatCompletionChunk struct {
+	ID      string                      `json:"id"`
+	Object  string                      `json:"object,omitempty"`
+	Created int64                       `json:"created"`
+	Model   string                      `json:"model"`
+	Choices []ChatCompletionChunkChoice `json:"choices"`
+	// Usage arrives on the last chunk.
+	Usage         *Usage            `json:"usage,omitempty"`
+	WebSearch     []WebSearchResult `json:"web_search,omitempty"`
+	ContentFilter []ContentFilter   `json:"content_filter,omitempty"`
+
+	raw []byte
+}
+
+// RawJSON returns the event's data as received.
+func (c *ChatCompletionChunk) RawJSON() []byte { return c.raw }
+
+func (c *ChatCompletionChunk) setRawJSON(b []byte) { c.raw = b }
+
+func (c *ChatCompletionChunk) streamEnded() bool {
+	for i := range c.Choices {
+		if c.Choices[i].FinishReason != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ChatCompletionChunkChoice is one choice's delta.
+type ChatCompletionChunkChoice struct {
+	Index        int                 `json:"index"`
+	Delta        ChatCompletionDelta `json:"delta"`
+	FinishReason FinishReason        `json:"finish_reason,omitempty"`
+}
+
+// ChatCompletionDelta is the new part of a message.
+type ChatCompletionDelta struct {
+	Role             string        `json:"role,omitempty"`
+	Content          string        `json:"content,omitempty"`
+	ReasoningContent string        `json:"reasoning_content,omitempty"`
+	ToolCalls        []ToolCall    `json:"tool_calls,omitempty"`
+	Audio            *MessageAudio `json:"audio,omitempty"`
+}
+
+// AsyncTask is a submitted asynchronous task; poll it with
+// client.AsyncResult.
+type AsyncTask struct {
+	ID         string     `json:"id"`
+	RequestID  string     `json:"request_id,omitempty"`
+	Model      string     `json:"model,omitempty"`
+	TaskStatus TaskStatus `json:"task_status"`
+
+	raw []byte
+}
+
+// RawJSON returns the response body as received.
+func (t *AsyncTask) RawJSON() []byte { return t.raw }
+
+func (t *AsyncTask) setRawJSON(b []byte) { t.raw = b }
+
+// TaskStatus is the state of an async task.
+type TaskStatus string
+
+// Task states.
+const (
+	TaskProcessing TaskStatus = "PROCESSING"
+	TaskSuccess    TaskStatus = "SUCCESS"
+	TaskFail       TaskStatus = "FAIL"
+)
+
+// chatBody adds the "stream" field that the method decides.
+type chatBody struct {
+	*ChatCompletionRequest
+	Stream bool `json:"stream,omitempty"`
+}
+
+func (r *ChatCompletionRequest) validate() error {
+	if r.Model == "" {
+		return invalidf("model is empty")
+	}
+	if len(r.Messages) == 0 {
+		return invalidf("messages is empty")
+	}
+	return nil
+}
+
+// Create sends a chat completion and waits for the whole reply.
+//
+// POST /chat/completions
+func (s *ChatCompletionService) Create(ctx context.Context, req ChatCompletionRequest, opts ...Option) (*ChatCompletion, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	out := new(ChatCompletion)
+	r := &core.Request{Method: http.MethodPost, Path: "/chat/completions", Body: chatBody{ChatCompletionRequest: &req}}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateStream sends a chat completion and returns the reply as a stream of
+// chunks. HTTP errors come back here, before any chunk; errors inside the
+// stream come from the stream. Close the stream, or range over All.
+//
+// POST /chat/completions with "stream": true
+func (s *ChatCompletionService) CreateStream(ctx context.Context, req ChatCompletionRequest, opts ...Option) (*Stream[ChatCompletionChunk], error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	r := &core.Request{Method: http.MethodPost, Path: "/chat/completions", Body: chatBody{ChatCompletionRequest: &req, Stream: true}, Stream: true}
+	return openStream[ChatCompletionChunk](ctx, s.client, r, opts)
+}
+
+// CreateAsync submits a chat completion as an async task. Poll the result
+// with client.AsyncResult.Get or Wait; it carries Choices and Usage.
+//
+// POST /async/chat/completions
+func (s *ChatCompletionService) CreateAsync(ctx context.Context, req ChatCompletionRequest, opts ...Option) (*AsyncTask, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	out := new(AsyncTask)
+	r := &core.Request{Method: http.MethodPost, Path: "/async/chat/completions", Body: chatBody{ChatCompletionRequest: &req}}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// openStream sends a streaming request and wraps the body.
+func openStream[T any](ctx context.Context, c *Client, r *core.Request, opts []Option) (*Stream[T], error) {
+	s, err := c.resolve(opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := s.config()
+	resp, err := cfg.Do(ctx, r)
+	if err != nil {
+		return nil, classifyTransport(err)
+	}
+	return newStream[T](ctx, resp.Reader, core.RequestID(resp.Header), cfg.StreamIdleTimeout, cfg.MaxEventSize), nil
+}

@@ -1,0 +1,243 @@
+package zai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/zai-go/zai/internal/sse"
+)
+
+// Stream reads a server-sent event stream of T values, such as
+// ChatCompletionChunk. Use Next, Current and Err:
+//
+//	for stream.Next() {
+//		chunk := stream.Current()
+//	}
+//	if err := stream.Err(); err != nil { ... }
+//
+// or range over All, which closes the stream when the loop ends:
+//
+//	for chunk, err := range stream.All() { ... }
+//
+// A stream ends cleanly at "data: [DONE]", or at the end of the body after a
+// chunk that carries a finish reason. A body that ends any other way is
+// io.ErrUnexpectedEOF; an error event is an *APIError with InStream set.
+// The stream closes its body as soon as it ends.
+type Stream[T any] struct {
+	body      io.ReadCloser
+	dec       *sse.Decoder
+	ctx       context.Context // nil for NewStream
+	requestID string
+	idle      time.Duration
+
+	cur    T
+	err    error
+	done   bool
+	ended  bool // a chunk said it was the last (finish_reason)
+	closer sync.Once
+
+	timer      *time.Timer
+	idleFired  atomic.Bool
+	userClosed atomic.Bool
+	closeErr   error
+}
+
+// streamEnder is implemented by chunk types that can mark the end of a
+// stream, so that a body ending without [DONE] after such a chunk is a clean
+// end rather than a truncation.
+type streamEnder interface{ streamEnded() bool }
+
+// NewStream returns a Stream that decodes body. It is for tests and custom
+// transports; the SDK's own methods return streams ready to read.
+func NewStream[T any](body io.ReadCloser) *Stream[T] {
+	return newStream[T](nil, body, "", 0, 0)
+}
+
+func newStream[T any](ctx context.Context, body io.ReadCloser, requestID string, idle time.Duration, maxEvent int) *Stream[T] {
+	s := &Stream[T]{body: body, ctx: ctx, requestID: requestID, idle: idle}
+	var r io.Reader = body
+	if idle > 0 {
+		s.timer = time.AfterFunc(idle, func() {
+			s.idleFired.Store(true)
+			s.closeBody()
+		})
+		r = &idleReader{r: body, timer: s.timer, idle: idle}
+	}
+	s.dec = sse.NewDecoder(r, maxEvent)
+	return s
+}
+
+// idleReader restarts the idle timer whenever bytes arrive, keep-alive
+// comments included: the timer measures silence, not slow generation.
+type idleReader struct {
+	r     io.Reader
+	timer *time.Timer
+	idle  time.Duration
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 {
+		r.timer.Reset(r.idle)
+	}
+	return n, err
+}
+
+var doneData = []byte("[DONE]")
+var errorKey = []byte(`"error"`)
+
+// Next advances to the next value, reporting false at the end of the stream
+// or on an error (see Err).
+func (s *Stream[T]) Next() bool {
+	if s.done {
+		return false
+	}
+	for {
+		ev, err := s.dec.Next()
+		if err != nil {
+			s.finish(s.readError(err))
+			return false
+		}
+		data := ev.Data
+		if ev.Type == "error" {
+			s.finish(streamError(s.requestID, data))
+			return false
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			continue // an empty data field is a heartbeat
+		}
+		if bytes.Equal(bytes.TrimSpace(data), doneData) {
+			s.finish(nil)
+			return false
+		}
+		if bytes.Contains(data, errorKey) {
+			if apiErr := inStreamError(s.requestID, data); apiErr != nil {
+				s.finish(apiErr)
+				return false
+			}
+		}
+		var zero T
+		s.cur = zero
+		if err := json.Unmarshal(data, &s.cur); err != nil {
+			s.finish(fmt.Errorf("zai: decoding stream event: %w", err))
+			return false
+		}
+		if rs, ok := any(&s.cur).(rawSetter); ok {
+			rs.setRawJSON(data)
+		}
+		if e, ok := any(&s.cur).(streamEnder); ok && e.streamEnded() {
+			s.ended = true
+		}
+		return true
+	}
+}
+
+// inStreamError returns an *APIError if data is an object with a non-null
+// top-level "error" member.
+func inStreamError(requestID string, data []byte) *APIError {
+	var probe struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(data, &probe) != nil {
+		return nil
+	}
+	if e := bytes.TrimSpace(probe.Error); len(e) == 0 || string(e) == "null" || string(e) == "{}" {
+		return nil
+	}
+	return streamError(requestID, data)
+}
+
+// readError explains why the body stopped.
+func (s *Stream[T]) readError(err error) error {
+	switch {
+	case s.userClosed.Load():
+		return ErrStreamClosed
+	case s.idleFired.Load():
+		return &idleTimeoutError{after: s.idle}
+	case s.ctx != nil && s.ctx.Err() != nil:
+		return s.ctx.Err()
+	case err == io.EOF:
+		if s.ended {
+			return nil
+		}
+		return fmt.Errorf("zai: stream ended without [DONE] or a finish reason: %w", io.ErrUnexpectedEOF)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("zai: stream ended in the middle of an event: %w", io.ErrUnexpectedEOF)
+	case errors.Is(err, sse.ErrEventTooLarge):
+		return fmt.Errorf("zai: %w", err)
+	}
+	return fmt.Errorf("zai: reading stream: %w", err)
+}
+
+// idleTimeoutError reports a stream silent for longer than its idle timeout.
+type idleTimeoutError struct{ after time.Duration }
+
+func (e *idleTimeoutError) Error() string {
+	return fmt.Sprintf("zai: stream idle for %s", e.after)
+}
+
+func (e *idleTimeoutError) Is(target error) bool {
+	return target == ErrTimeout || target == context.DeadlineExceeded
+}
+
+func (s *Stream[T]) finish(err error) {
+	s.err = err
+	s.done = true
+	var zero T
+	s.cur = zero
+	s.closeBody()
+}
+
+// Current returns the value read by the last successful Next.
+func (s *Stream[T]) Current() T { return s.cur }
+
+// Err returns the error that ended the stream, or nil if it ended cleanly.
+// After the context is cancelled it is the context's error; after Close
+// interrupts a read it is ErrStreamClosed.
+func (s *Stream[T]) Err() error { return s.err }
+
+// Close stops the stream and releases its connection. It is idempotent and
+// safe to call from another goroutine while Next is blocked.
+func (s *Stream[T]) Close() error {
+	s.userClosed.Store(true)
+	s.closeBody()
+	return s.closeErr
+}
+
+func (s *Stream[T]) closeBody() {
+	s.closer.Do(func() {
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		s.closeErr = s.body.Close()
+	})
+}
+
+// All returns an iterator over the stream's values. It yields (value, nil)
+// for each value and, if the stream failed, (zero, err) once at the end. The
+// stream is closed when the loop ends, including on break.
+func (s *Stream[T]) All() iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		defer s.Close()
+		for s.Next() {
+			if !yield(s.cur, nil) {
+				return
+			}
+		}
+		if err := s.Err(); err != nil {
+			var zero T
+			yield(zero, err)
+		}
+	}
+}
+
+// RequestID returns the request id of the response (the X-Log-Id header).
+func (s *Stream[T]) RequestID() string { return s.requestID }
