@@ -38,6 +38,10 @@ type Event struct {
 
 const initialBufSize = 4 << 10
 
+// lineSlack lets a line hold a field name and colon on top of max bytes of
+// value; a longer line is an error whether or not it has been terminated.
+const lineSlack = 64
+
 // Decoder reads events from an io.Reader.
 type Decoder struct {
 	r       io.Reader
@@ -171,9 +175,12 @@ func (d *Decoder) readLine() ([]byte, error) {
 				} else {
 					d.start += j + 1
 				}
-				return line, nil
+			} else {
+				d.start += i + 1
 			}
-			d.start += i + 1
+			if len(line) > d.max+lineSlack {
+				return nil, d.tooLarge()
+			}
 			return line, nil
 		}
 		if j := bytes.IndexByte(window[scanned:], '\r'); j >= 0 {
@@ -185,10 +192,13 @@ func (d *Decoder) readLine() ([]byte, error) {
 			if d.start == d.end {
 				d.skipLF = true
 			}
+			if len(line) > d.max+lineSlack {
+				return nil, d.tooLarge()
+			}
 			return line, nil
 		}
 		scanned = len(window)
-		if len(window) > d.max {
+		if len(window) > d.max+lineSlack {
 			return nil, d.tooLarge()
 		}
 		if d.rerr != nil {
@@ -216,8 +226,8 @@ func (d *Decoder) fill() {
 	}
 	if d.end == len(d.buf) {
 		size := 2 * len(d.buf)
-		if limit := d.max + 2; size > limit {
-			size = limit // room for the cap plus a CRLF, and no more
+		if limit := d.max + lineSlack + 2; size > limit {
+			size = limit // room for the longest line plus a CRLF, and no more
 		}
 		if size <= len(d.buf) {
 			d.rerr = ErrEventTooLarge
