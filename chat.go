@@ -342,6 +342,8 @@ type FunctionDefinition struct {
 	// Parameters is a JSON Schema object: a map, a struct, or
 	// json.RawMessage.
 	Parameters any `json:"parameters,omitempty"`
+	// Strict is sent by OpenAI-style clients; Z.ai ignores it.
+	Strict *bool `json:"strict,omitempty"`
 }
 
 // WebSearch configures the built-in web search tool.
@@ -451,6 +453,38 @@ type ToolCall struct {
 	ID       string       `json:"id,omitempty"`
 	Type     string       `json:"type,omitempty"`
 	Function FunctionCall `json:"function"`
+
+	hasIndex bool // index was on the wire, so it goes back on the wire
+}
+
+type toolCallWire struct {
+	Index    *int         `json:"index,omitempty"`
+	ID       string       `json:"id,omitempty"`
+	Type     string       `json:"type,omitempty"`
+	Function FunctionCall `json:"function"`
+}
+
+// MarshalJSON sends index when it is non-zero or was received, so a
+// recorded request body round-trips unchanged.
+func (t ToolCall) MarshalJSON() ([]byte, error) {
+	w := toolCallWire{ID: t.ID, Type: t.Type, Function: t.Function}
+	if t.hasIndex || t.Index != 0 {
+		w.Index = &t.Index
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON records whether index was present.
+func (t *ToolCall) UnmarshalJSON(b []byte) error {
+	var w toolCallWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*t = ToolCall{ID: w.ID, Type: w.Type, Function: w.Function}
+	if w.Index != nil {
+		t.Index, t.hasIndex = *w.Index, true
+	}
+	return nil
 }
 
 // FunctionCall names the function and its arguments.

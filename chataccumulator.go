@@ -120,7 +120,7 @@ func (c *choiceAcc) addToolCall(tc ToolCall) {
 		}
 	}
 	if cur == nil || (tc.ID != "" && cur.call.ID != "" && tc.ID != cur.call.ID) {
-		cur = &toolCallAcc{call: ToolCall{Index: tc.Index}}
+		cur = &toolCallAcc{call: ToolCall{Index: tc.Index, hasIndex: tc.hasIndex}}
 		c.toolCalls = append(c.toolCalls, cur)
 	}
 	if tc.ID != "" {

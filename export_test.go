@@ -1,0 +1,19 @@
+package zai
+
+import (
+	"context"
+	"time"
+)
+
+// WithTestHooks replaces the sleep between retries, the jitter source and the
+// clock, for tests in package zai_test.
+func WithTestHooks(sleep func(context.Context, time.Duration) error, jitter func() float64, now func() time.Time) Option {
+	return func(s *settings) error {
+		s.sleep, s.jitter, s.now = sleep, jitter, now
+		s.signer = nil // re-create with the new clock
+		return nil
+	}
+}
+
+// DecodeAPIError exposes the error decoder to tests.
+var DecodeAPIError = decodeAPIError
