@@ -17,3 +17,6 @@ func WithTestHooks(sleep func(context.Context, time.Duration) error, jitter func
 
 // DecodeAPIError exposes the error decoder to tests.
 var DecodeAPIError = decodeAPIError
+
+// AgentsRoot exposes the agents-root derivation to tests.
+var AgentsRoot = agentsRoot
