@@ -34,7 +34,7 @@ import (
 type Stream[T any] struct {
 	body      io.ReadCloser
 	dec       *sse.Decoder
-	ctx       context.Context // nil for NewStream
+	ctx       context.Context // Background for NewStream
 	requestID string
 	idle      time.Duration
 
@@ -58,7 +58,7 @@ type streamEnder interface{ streamEnded() bool }
 // NewStream returns a Stream that decodes body. It is for tests and custom
 // transports; the SDK's own methods return streams ready to read.
 func NewStream[T any](body io.ReadCloser) *Stream[T] {
-	return newStream[T](nil, body, "", 0, 0)
+	return newStream[T](context.Background(), body, "", 0, 0)
 }
 
 func newStream[T any](ctx context.Context, body io.ReadCloser, requestID string, idle time.Duration, maxEvent int) *Stream[T] {
@@ -162,7 +162,7 @@ func (s *Stream[T]) readError(err error) error {
 		return ErrStreamClosed
 	case s.idleFired.Load():
 		return &idleTimeoutError{after: s.idle}
-	case s.ctx != nil && s.ctx.Err() != nil:
+	case s.ctx.Err() != nil:
 		return s.ctx.Err()
 	case err == io.EOF:
 		if s.ended {

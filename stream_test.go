@@ -298,7 +298,10 @@ func TestStreamCloseFromAnotherGoroutine(t *testing.T) {
 	if !errors.Is(stream.Err(), zai.ErrStreamClosed) {
 		t.Fatalf("err %v", stream.Err())
 	}
-	if stream.Close() != nil || stream.Close() != nil {
+	if err := stream.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if stream.Close() != nil {
 		t.Fatal("Close is not idempotent")
 	}
 }

@@ -109,9 +109,9 @@ func RequestID(h http.Header) string {
 	return h.Get("X-Request-Id")
 }
 
-// attemptTimeout is the cancel cause of an attempt that outlived
+// errAttemptTimeout is the cancel cause of an attempt that outlived
 // Config.RequestTimeout.
-var attemptTimeout = errors.New("attempt timed out")
+var errAttemptTimeout = errors.New("attempt timed out")
 
 // TimeoutError reports an attempt cut by the per-attempt timeout. It matches
 // context.DeadlineExceeded and, through the zai package's Is hook, ErrTimeout.
@@ -170,7 +170,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	actx, cancel := context.WithCancelCause(ctx)
 	var timer *time.Timer
 	if c.RequestTimeout > 0 {
-		timer = time.AfterFunc(c.RequestTimeout, func() { cancel(attemptTimeout) })
+		timer = time.AfterFunc(c.RequestTimeout, func() { cancel(errAttemptTimeout) })
 	}
 	release := func() {
 		if timer != nil {
@@ -249,7 +249,7 @@ func (c *Config) transportError(ctx, actx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("zai: %w", ctxErr)
 	}
-	if context.Cause(actx) == attemptTimeout {
+	if context.Cause(actx) == errAttemptTimeout {
 		return &TimeoutError{After: c.RequestTimeout, Err: err}
 	}
 	return fmt.Errorf("zai: %w", err)
