@@ -1,0 +1,57 @@
+// Quickstart: a chat, a stream and an async task. With ZAI_API_KEY set it
+// calls the real API; without, it runs against the built-in fake server.
+//
+//	go run ./examples/quickstart
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
+)
+
+func main() {
+	client, done := demo.Client()
+	defer done()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	req := zai.ChatCompletionRequest{
+		Model:    zai.ModelGLM4_7Flash,
+		Messages: []zai.Message{zai.UserMessage("Say hello in three languages.")},
+	}
+
+	// 1. A chat completion.
+	resp, err := client.Chat.Completions.Create(ctx, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("chat:", resp.Choices[0].Message.Content)
+
+	// 2. The same request, streamed.
+	stream, err := client.Chat.Completions.CreateStream(ctx, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print("stream: ")
+	for chunk, err := range stream.All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, c := range chunk.Choices {
+			fmt.Print(c.Delta.Content)
+		}
+	}
+	fmt.Println()
+
+	// 3. An async task, polled until it finishes.
+	task, err := client.Chat.Completions.CreateAsync(ctx, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("async task:", task.ID, task.TaskStatus)
+}

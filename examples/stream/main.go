@@ -1,0 +1,49 @@
+// Stream: prints the model's reasoning and then its answer as they arrive.
+//
+//	go run ./examples/stream
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
+)
+
+func main() {
+	client, done := demo.Client()
+	defer done()
+
+	stream, err := client.Chat.Completions.CreateStream(context.Background(), zai.ChatCompletionRequest{
+		Model:    zai.ModelGLM4_7Flash,
+		Messages: []zai.Message{zai.UserMessage("Why is the sky blue? Two sentences.")},
+		Thinking: &zai.Thinking{Type: zai.ThinkingEnabled},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	var acc zai.ChatCompletionAccumulator
+	answering := false
+	fmt.Println("--- reasoning")
+	for chunk, err := range stream.All() {
+		if err != nil {
+			log.Fatal(err) // a broken stream says so
+		}
+		acc.Add(chunk)
+		for _, c := range chunk.Choices {
+			fmt.Print(c.Delta.ReasoningContent)
+			if c.Delta.Content != "" && !answering {
+				answering = true
+				fmt.Println("\n--- answer")
+			}
+			fmt.Print(c.Delta.Content)
+		}
+	}
+	fmt.Println()
+	final := acc.Completion()
+	fmt.Printf("--- finish: %s, %d tokens (%d reasoning)\n", final.Choices[0].FinishReason,
+		final.Usage.TotalTokens, final.Usage.CompletionTokensDetails.ReasoningTokens)
+}
