@@ -248,7 +248,20 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-var defaultHTTPClient = &http.Client{}
+// defaultHTTPClient has no overall timeout, since a stream may run for
+// minutes, and keeps more idle connections per host than
+// http.DefaultTransport's 2, so concurrent calls to one API host reuse them.
+var defaultHTTPClient = &http.Client{Transport: defaultTransport()}
+
+func defaultTransport() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
 
 // validate checks what can be known before a request: a key, a usable base
 // URL, and a JWT-signable key when JWT auth is on.
