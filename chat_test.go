@@ -276,3 +276,19 @@ func TestChatQuotaErrorRecorded(t *testing.T) {
 		t.Fatalf("1113 was retried: %d attempts", n)
 	}
 }
+
+func TestChatResponseParallelToolCalls(t *testing.T) {
+	_, client := newRecorder(t, respondFile(t, "testdata/recorded/glm45_multi_tool.json", "application/json"))
+	resp, err := client.Chat.Completions.Create(context.Background(), hiReq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := resp.Choices[0].Message.ToolCalls
+	if len(calls) != 2 || calls[0].Function.Name != "add" || calls[1].Function.Name != "multiply" || calls[1].Index != 1 || resp.Object != "" {
+		t.Fatalf("%+v", resp.Choices[0].Message)
+	}
+	var args struct{ A, B int }
+	if err := json.Unmarshal([]byte(calls[1].Function.Arguments), &args); err != nil || args.A != 2 || args.B != 3 {
+		t.Fatalf("arguments %q: %v", calls[1].Function.Arguments, err)
+	}
+}

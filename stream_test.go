@@ -3,6 +3,7 @@ package zai_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -410,3 +411,63 @@ type trackingBody struct {
 }
 
 func (b *trackingBody) Close() error { b.closed = true; return nil }
+
+// TestStreamRecordedTurnTwo streams recorded first turns through the SDK and
+// checks that the accumulated assistant message is the one the recording
+// client sent back in its second turn.
+func TestStreamRecordedTurnTwo(t *testing.T) {
+	for _, tc := range []struct{ stream, turn2 string }{
+		{"glm45_multi_tool_streaming.sse", "glm45_multi_tool_streaming_turn2_request.json"},
+		{"glm45_thinking_streaming.sse", "glm45_thinking_streaming_turn2_request.json"},
+	} {
+		t.Run(tc.stream, func(t *testing.T) {
+			_, client := newRecorder(t, respondFile(t, "testdata/recorded/"+tc.stream, "text/event-stream"))
+			stream, err := client.Chat.Completions.CreateStream(context.Background(), hiReq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var acc zai.ChatCompletionAccumulator
+			for c, err := range stream.All() {
+				if err != nil {
+					t.Fatal(err)
+				}
+				acc.Add(c)
+			}
+			var next zai.ChatCompletionRequest
+			if err := json.Unmarshal(readFile(t, "testdata/recorded/"+tc.turn2), &next); err != nil {
+				t.Fatal(err)
+			}
+			want := next.Messages[2]
+			got := acc.Completion().Choices[0]
+			if got.FinishReason != zai.FinishReasonToolCalls || got.Message.Content != want.Content || len(got.Message.ToolCalls) != len(want.ToolCalls) {
+				t.Fatalf("got %+v\nwant %+v", got.Message, want)
+			}
+			for i, w := range want.ToolCalls {
+				g := got.Message.ToolCalls[i]
+				if g.ID != w.ID || g.Index != i || g.Function.Name != w.Function.Name || g.Function.Arguments != w.Function.Arguments {
+					t.Errorf("call %d: got %+v, want %+v", i, g, w)
+				}
+			}
+			if acc.Completion().Usage.TotalTokens == 0 || acc.Completion().Choices[0].Message.ReasoningContent == "" {
+				t.Fatalf("usage or reasoning lost: %+v", acc.Completion())
+			}
+		})
+	}
+}
+
+func TestStreamRecordedWithoutObjectField(t *testing.T) {
+	_, client := newRecorder(t, respondFile(t, "testdata/recorded/glm45_simple_streaming.sse", "text/event-stream"))
+	stream, _ := client.Chat.Completions.CreateStream(context.Background(), hiReq)
+	var acc zai.ChatCompletionAccumulator
+	for c, err := range stream.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc.Add(c)
+	}
+	got := acc.Completion()
+	if got.Object != "" || got.Model != "glm-4.5" || got.Choices[0].FinishReason != "stop" ||
+		!strings.Contains(got.Choices[0].Message.Content, "Olá") || got.Usage.CompletionTokens != 202 {
+		t.Fatalf("%+v", got)
+	}
+}
