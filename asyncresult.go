@@ -189,6 +189,14 @@ func (s *AsyncResultService) Get(ctx context.Context, id string, opts ...Option)
 	if err := s.client.do(ctx, r, out, opts); err != nil {
 		return nil, err
 	}
+	// An error envelope in a 200 body has no task status; without this
+	// check Wait would take it for a task still running.
+	if out.TaskStatus == "" {
+		e := &APIError{StatusCode: http.StatusOK, raw: out.raw}
+		if fillFromBody(e, out.raw) {
+			return nil, e
+		}
+	}
 	return out, nil
 }
 

@@ -451,3 +451,18 @@ func TestAsyncChatSubmitThenWait(t *testing.T) {
 		t.Fatalf("%+v", reqs)
 	}
 }
+
+// An error envelope sent with HTTP 200 (as agents and the file parser do,
+// reference §B.9) has no task status; it must end the wait, not look like a
+// task still running.
+func TestWaitErrorEnvelopeIn200(t *testing.T) {
+	rec, client := newRecorder(t, sequence(reply{200, []byte(`{"error":{"code":"1222","message":"task does not exist"}}`)}))
+	_, err := client.AsyncResult.Wait(context.Background(), "nope")
+	var apiErr *zai.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "1222" || !errors.Is(err, zai.ErrNotFound) {
+		t.Fatalf("%v", err)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Fatalf("%d polls", n)
+	}
+}
