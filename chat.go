@@ -644,32 +644,6 @@ type ChatCompletionDelta struct {
 	Audio            *MessageAudio `json:"audio,omitempty"`
 }
 
-// AsyncTask is a submitted asynchronous task; poll it with
-// client.AsyncResult.
-type AsyncTask struct {
-	ID         string     `json:"id"`
-	RequestID  string     `json:"request_id,omitempty"`
-	Model      string     `json:"model,omitempty"`
-	TaskStatus TaskStatus `json:"task_status"`
-
-	raw []byte
-}
-
-// RawJSON returns the response body as received.
-func (t *AsyncTask) RawJSON() []byte { return t.raw }
-
-func (t *AsyncTask) setRawJSON(b []byte) { t.raw = b }
-
-// TaskStatus is the state of an async task.
-type TaskStatus string
-
-// Task states.
-const (
-	TaskProcessing TaskStatus = "PROCESSING"
-	TaskSuccess    TaskStatus = "SUCCESS"
-	TaskFail       TaskStatus = "FAIL"
-)
-
 // chatBody adds the "stream" field that the method decides.
 type chatBody struct {
 	*ChatCompletionRequest

@@ -47,6 +47,12 @@ const DefaultMaxRetries = 3
 type Client struct {
 	// Chat holds Chat.Completions.
 	Chat *ChatService
+	// Images generates images, synchronously or as an async task.
+	Images *ImageService
+	// Videos generates videos as async tasks.
+	Videos *VideoService
+	// AsyncResult fetches and waits for the results of async tasks.
+	AsyncResult *AsyncResultService
 
 	opts *settings
 }
@@ -70,6 +76,9 @@ type settings struct {
 	idle       time.Duration
 	maxEvent   int
 	logger     *slog.Logger
+
+	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
+	pollProgress func(*AsyncResult) // called with each polled result
 
 	// test hooks
 	sleep  func(context.Context, time.Duration) error
@@ -221,6 +230,29 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithPollInterval sets the first gap between polls of AsyncResult.Wait
+// (default DefaultPollInterval). Each later gap is 1.5 times the one before,
+// up to MaxPollInterval (or d itself, if d is larger).
+func WithPollInterval(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: WithPollInterval(%s)", ErrInvalidRequest, d)
+		}
+		s.pollInterval = d
+		return nil
+	}
+}
+
+// WithPollProgress calls fn with every result AsyncResult.Wait polls,
+// the final one included, so a program can show progress. fn runs on the
+// waiting goroutine and should return quickly.
+func WithPollProgress(fn func(*AsyncResult)) Option {
+	return func(s *settings) error {
+		s.pollProgress = fn
+		return nil
+	}
+}
+
 // NewClient returns a client configured by opts, falling back to the
 // ZAI_API_KEY and ZAI_BASE_URL environment variables. It fails with
 // ErrMissingAPIKey when there is no key, and with ErrInsecureBaseURL for a
@@ -245,6 +277,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c := &Client{opts: s}
 	c.Chat = &ChatService{Completions: &ChatCompletionService{client: c}}
+	c.Images = &ImageService{client: c}
+	c.Videos = &VideoService{client: c}
+	c.AsyncResult = &AsyncResultService{client: c}
 	return c, nil
 }
 

@@ -1,0 +1,44 @@
+// Command image generates an image with glm-image and prints its URL.
+//
+//	ZAI_API_KEY=... go run ./examples/image "A red fox in the snow"
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zai-go/zai"
+)
+
+func main() {
+	prompt := "A cute little kitten sitting on a sunny windowsill"
+	if len(os.Args) > 1 {
+		prompt = strings.Join(os.Args[1:], " ")
+	}
+	client, err := zai.NewClient() // reads ZAI_API_KEY
+	if err != nil {
+		fail(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	resp, err := client.Images.Generate(ctx, zai.ImageRequest{
+		Model:  zai.ModelGLMImage,
+		Prompt: prompt,
+		Size:   "1280x1280",
+	})
+	if err != nil {
+		fail(err)
+	}
+	for _, img := range resp.Data {
+		fmt.Println(img.URL) // the link expires after 30 days
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "error:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,59 @@
+// Command video submits a CogVideoX-3 video, shows progress while it waits,
+// and prints the video and cover URLs.
+//
+//	ZAI_API_KEY=... go run ./examples/video "A cat is playing with a ball."
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zai-go/zai"
+)
+
+func main() {
+	prompt := "A cat is playing with a ball."
+	if len(os.Args) > 1 {
+		prompt = strings.Join(os.Args[1:], " ")
+	}
+	client, err := zai.NewClient() // reads ZAI_API_KEY
+	if err != nil {
+		fail(err)
+	}
+	// A video takes minutes; bound the whole wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+
+	task, err := client.Videos.Generate(ctx, zai.VideoRequest{
+		Model:   zai.ModelCogVideoX3,
+		Prompt:  prompt,
+		Quality: zai.VideoQualitySpeed,
+		Size:    "1920x1080",
+	})
+	if err != nil {
+		fail(err)
+	}
+	fmt.Println("submitted task", task.ID)
+
+	start := time.Now()
+	res, err := client.AsyncResult.Wait(ctx, task.ID,
+		zai.WithPollInterval(5*time.Second),
+		zai.WithPollProgress(func(r *zai.AsyncResult) {
+			fmt.Printf("  %s after %s\n", r.TaskStatus, time.Since(start).Round(time.Second))
+		}))
+	if err != nil {
+		fail(err) // a FAIL status matches zai.ErrTaskFailed
+	}
+	for _, v := range res.VideoResult {
+		fmt.Println("video:", v.URL)
+		fmt.Println("cover:", v.CoverImageURL)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "error:", err)
+	os.Exit(1)
+}

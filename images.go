@@ -1,0 +1,128 @@
+package zai
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+
+	"github.com/zai-go/zai/internal/core"
+)
+
+// ImageService generates images.
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/image/generate-image
+type ImageService struct {
+	client *Client
+}
+
+// Values of ImageRequest.Quality.
+const (
+	// ImageQualityHD is more detailed and takes about 20 s (the default of
+	// glm-image, and the only quality of the async endpoint).
+	ImageQualityHD = "hd"
+	// ImageQualityStandard is faster, about 5-10 s (the default of the other
+	// models).
+	ImageQualityStandard = "standard"
+)
+
+// ImageRequest is the body of POST /images/generations and
+// POST /async/images/generations.
+type ImageRequest struct {
+	// Model is the model code, such as ModelGLMImage or ModelCogView4. The
+	// async endpoint takes glm-image only.
+	Model string `json:"model"`
+	// Prompt describes the image.
+	Prompt string `json:"prompt"`
+	// Size is "WIDTHxHEIGHT", such as "1280x1280" (glm-image's default),
+	// "1568x1056" or "1024x1024" (the other models' default). Custom sizes
+	// must follow the model's rules (glm-image: 1024-2048 px a side, a
+	// multiple of 32). The SDK checks only the WxH form.
+	Size string `json:"size,omitempty"`
+	// Quality is ImageQualityHD or ImageQualityStandard.
+	Quality string `json:"quality,omitempty"`
+	// WatermarkEnabled controls the AI-generated-content watermark (on by
+	// default; turning it off needs a signed agreement).
+	WatermarkEnabled *bool `json:"watermark_enabled,omitempty"`
+	// UserID identifies your end user (6-128 characters).
+	UserID string `json:"user_id,omitempty"`
+	// RequestID is your unique id for the request (6-64 characters).
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// ImageResponse is the answer of a synchronous image generation.
+type ImageResponse struct {
+	// Created is the Unix time in seconds.
+	Created int64 `json:"created"`
+	// Data holds the images (one at present). The links expire after 30
+	// days.
+	Data []GeneratedImage `json:"data"`
+	// ContentFilter reports content-safety levels (0 most severe, 3 least).
+	ContentFilter []ContentFilter `json:"content_filter,omitempty"`
+	ID            string          `json:"id,omitempty"`
+	RequestID     string          `json:"request_id,omitempty"`
+
+	raw []byte
+}
+
+// RawJSON returns the response body as received.
+func (r *ImageResponse) RawJSON() []byte { return r.raw }
+
+func (r *ImageResponse) setRawJSON(b []byte) { r.raw = b }
+
+// GeneratedImage is one generated image.
+type GeneratedImage struct {
+	// URL of the image; it expires after 30 days.
+	URL string `json:"url"`
+}
+
+// sizeRE is the WIDTHxHEIGHT form the API takes for image and video sizes.
+var sizeRE = regexp.MustCompile(`^[1-9][0-9]{0,5}x[1-9][0-9]{0,5}$`)
+
+// validSize reports whether s is empty (the server's default) or WxH.
+func validSize(s string) error {
+	if s != "" && !sizeRE.MatchString(s) {
+		return invalidf("size %q is not WIDTHxHEIGHT, such as \"1280x1280\"", s)
+	}
+	return nil
+}
+
+func (r *ImageRequest) validate() error {
+	if r.Model == "" {
+		return invalidf("model is empty")
+	}
+	if r.Prompt == "" {
+		return invalidf("prompt is empty")
+	}
+	return validSize(r.Size)
+}
+
+// Generate creates an image and waits for it.
+//
+// POST /images/generations
+func (s *ImageService) Generate(ctx context.Context, req ImageRequest, opts ...Option) (*ImageResponse, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	out := new(ImageResponse)
+	r := &core.Request{Method: http.MethodPost, Path: "/images/generations", Body: &req}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GenerateAsync submits an image as an async task (glm-image only). Poll it
+// with client.AsyncResult.Get or Wait; the result carries ImageResult.
+//
+// POST /async/images/generations
+func (s *ImageService) GenerateAsync(ctx context.Context, req ImageRequest, opts ...Option) (*AsyncTask, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	out := new(AsyncTask)
+	r := &core.Request{Method: http.MethodPost, Path: "/async/images/generations", Body: &req}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

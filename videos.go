@@ -1,0 +1,166 @@
+package zai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/zai-go/zai/internal/core"
+)
+
+// VideoService generates videos. Every generation is an async task.
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/video/generate-video
+type VideoService struct {
+	client *Client
+}
+
+// Values of VideoRequest.Quality (CogVideoX).
+const (
+	// VideoQualitySpeed is faster and the default.
+	VideoQualitySpeed = "speed"
+	// VideoQualityQuality is slower and better.
+	VideoQualityQuality = "quality"
+)
+
+// Values of VideoRequest.Style (Vidu).
+const (
+	VideoStyleGeneral = "general"
+	VideoStyleAnime   = "anime"
+)
+
+// Values of VideoRequest.MovementAmplitude (Vidu).
+const (
+	MovementAuto   = "auto"
+	MovementSmall  = "small"
+	MovementMedium = "medium"
+	MovementLarge  = "large"
+)
+
+// VideoRequest is the body of POST /videos/generations, for the CogVideoX
+// and Vidu models. Each model takes a subset of the fields; the SDK sends
+// what you set.
+type VideoRequest struct {
+	// Model is the model code, such as ModelCogVideoX3 or ModelViduQ1Text.
+	Model string `json:"model"`
+	// Prompt describes the video. Prompt, ImageURL or both must be given.
+	Prompt string `json:"prompt,omitempty"`
+	// ImageURL is the image to start from: one URL or base64 image
+	// ({"https://..."}), or the first and last frames ({first, last}), or
+	// the reference images of vidu2-reference.
+	ImageURL VideoImageURL `json:"image_url,omitempty"`
+	// Quality is VideoQualitySpeed (the default) or VideoQualityQuality.
+	// First-and-last-frame mode supports speed only.
+	Quality string `json:"quality,omitempty"`
+	// WithAudio adds AI sound effects.
+	WithAudio bool `json:"with_audio,omitempty"`
+	// Size is "WIDTHxHEIGHT", such as "1920x1080", "1280x720", "1024x1024"
+	// or "3840x2160".
+	Size string `json:"size,omitempty"`
+	// FPS is 30 (the default) or 60.
+	FPS *int `json:"fps,omitempty"`
+	// Duration in seconds: 5 (the default) or 10 for CogVideoX; the Vidu
+	// models take 4 or 5 depending on the model.
+	Duration *int `json:"duration,omitempty"`
+	// Style is VideoStyleGeneral or VideoStyleAnime (Vidu).
+	Style string `json:"style,omitempty"`
+	// AspectRatio such as "16:9", "9:16" or "1:1" (Vidu).
+	AspectRatio string `json:"aspect_ratio,omitempty"`
+	// MovementAmplitude is MovementAuto, MovementSmall, MovementMedium or
+	// MovementLarge (Vidu).
+	MovementAmplitude string `json:"movement_amplitude,omitempty"`
+	// OffPeak runs the task off-peak, cheaper and later (Vidu).
+	OffPeak bool `json:"off_peak,omitempty"`
+	// WatermarkEnabled controls the AI-generated-content watermark (on by
+	// default; turning it off needs a signed agreement).
+	WatermarkEnabled *bool `json:"watermark_enabled,omitempty"`
+	// RequestID is your unique id for the request (6-64 characters).
+	RequestID string `json:"request_id,omitempty"`
+	// UserID identifies your end user (6-128 characters).
+	UserID string `json:"user_id,omitempty"`
+}
+
+// VideoImageURL is the image_url of a video request: one image (a URL or
+// base64 data), sent as a JSON string, or several (first and last frame,
+// or reference images), sent as an array. Both forms decode.
+//
+//	ImageURL: zai.VideoImageURL{"https://example.com/cat.png"}            // "image_url": "https://..."
+//	ImageURL: zai.VideoImageURL{"https://x/first.png", "https://x/last.png"} // "image_url": [first, last]
+type VideoImageURL []string
+
+// MarshalJSON sends one image as a string and several as an array.
+func (v VideoImageURL) MarshalJSON() ([]byte, error) {
+	if len(v) == 1 {
+		return json.Marshal(v[0])
+	}
+	return json.Marshal([]string(v))
+}
+
+// UnmarshalJSON accepts a string or an array of strings.
+func (v *VideoImageURL) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*v = VideoImageURL{s}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*v = many
+	return nil
+}
+
+func (r *VideoRequest) validate() error {
+	if r.Model == "" {
+		return invalidf("model is empty")
+	}
+	if strings.TrimSpace(r.Prompt) == "" && len(r.ImageURL) == 0 {
+		return invalidf("prompt and image_url are both empty; give one or both")
+	}
+	for i, u := range r.ImageURL {
+		if strings.TrimSpace(u) == "" {
+			return invalidf("image_url[%d] is empty", i)
+		}
+	}
+	return validSize(r.Size)
+}
+
+// Generate submits a video as an async task. Poll it with
+// client.AsyncResult.Get or Wait, or use GenerateAndWait; the result
+// carries VideoResult.
+//
+// POST /videos/generations
+func (s *VideoService) Generate(ctx context.Context, req VideoRequest, opts ...Option) (*AsyncTask, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	out := new(AsyncTask)
+	r := &core.Request{Method: http.MethodPost, Path: "/videos/generations", Body: &req}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GenerateAndWait submits a video and waits for it as AsyncResult.Wait does
+// (opts such as WithPollInterval and WithPollProgress apply). Bound the
+// wait with ctx: a video takes minutes.
+//
+// POST /videos/generations, then GET /async-result/{id} until it ends
+func (s *VideoService) GenerateAndWait(ctx context.Context, req VideoRequest, opts ...Option) (*AsyncResult, error) {
+	task, err := s.Generate(ctx, req, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if task.ID == "" {
+		return nil, &APIError{StatusCode: http.StatusOK, Message: "video task submitted but the response has no id", RequestID: task.RequestID, raw: task.raw}
+	}
+	return s.client.AsyncResult.Wait(ctx, task.ID, opts...)
+}
