@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -310,5 +311,39 @@ func decode(t *testing.T, resp *http.Response, out any) {
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestServicesAgainstDefaults(t *testing.T) {
+	srv := zaitest.NewServer(t, zaitest.WithTaskPolls(2))
+	client := srv.Client(zai.WithPollInterval(time.Millisecond))
+
+	img, err := client.Images.Generate(ctx, zai.ImageRequest{Model: zai.ModelGLMImage, Prompt: "a cat", Size: "1280x1280"})
+	if err != nil || len(img.Data) != 1 || !strings.HasPrefix(img.Data[0].URL, "https://zaitest.invalid/images/") {
+		t.Fatalf("%v %+v", err, img)
+	}
+
+	var progress []zai.TaskStatus
+	res, err := client.Videos.GenerateAndWait(ctx, zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "a cat"},
+		zai.WithPollProgress(func(r *zai.AsyncResult) { progress = append(progress, r.TaskStatus) }))
+	if err != nil || len(res.VideoResult) != 1 || !strings.HasSuffix(res.VideoResult[0].URL, ".mp4") || res.VideoResult[0].CoverImageURL == "" {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if fmt.Sprint(progress) != "[PROCESSING PROCESSING SUCCESS]" {
+		t.Fatalf("progress %v", progress)
+	}
+
+	task, err := client.Chat.Completions.CreateAsync(ctx, req("async please"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := client.AsyncResult.Wait(ctx, task.ID)
+	if err != nil || done.Choices[0].Message.Content != "Echo: async please" || done.Usage.TotalTokens == 0 {
+		t.Fatalf("%v %+v", err, done)
+	}
+
+	srv.Reply(`{"id":"t","task_status":"FAIL","error":{"code":"1301","message":"unsafe prompt"}}`).On("GET", "/async-result/"+task.ID)
+	if _, err := client.AsyncResult.Wait(ctx, task.ID); !errors.Is(err, zai.ErrTaskFailed) {
+		t.Fatalf("FAIL: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
@@ -18,10 +19,8 @@ func main() {
 	if len(os.Args) > 1 {
 		prompt = strings.Join(os.Args[1:], " ")
 	}
-	client, err := zai.NewClient() // reads ZAI_API_KEY
-	if err != nil {
-		fail(err)
-	}
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

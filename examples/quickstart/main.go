@@ -54,4 +54,9 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Println("async task:", task.ID, task.TaskStatus)
+	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollInterval(time.Second))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("async result:", res.TaskStatus, res.Choices[0].Message.Content)
 }

@@ -19,7 +19,7 @@ func TestRunsWithoutKey(t *testing.T) {
 	os.Stdout = stdout
 	w.Close()
 	out, _ := io.ReadAll(r)
-	for _, want := range []string{"chat: Echo: Say hello", "stream: Echo: Say hello", "async task:"} {
+	for _, want := range []string{"chat: Echo: Say hello", "stream: Echo: Say hello", "async task:", "async result: SUCCESS Echo: Say hello"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
@@ -19,10 +20,8 @@ func main() {
 	if len(os.Args) > 1 {
 		prompt = strings.Join(os.Args[1:], " ")
 	}
-	client, err := zai.NewClient() // reads ZAI_API_KEY
-	if err != nil {
-		fail(err)
-	}
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 	// A video takes minutes; bound the whole wait.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
