@@ -47,6 +47,11 @@ const DefaultMaxRetries = 3
 type Client struct {
 	// Chat holds Chat.Completions.
 	Chat *ChatService
+	// Audio holds Audio.Transcriptions (speech to text) and Audio.Speech
+	// (text to speech).
+	Audio *AudioService
+	// Voices clones, lists and deletes text-to-speech voices.
+	Voices *VoiceService
 
 	opts *settings
 }
@@ -245,6 +250,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c := &Client{opts: s}
 	c.Chat = &ChatService{Completions: &ChatCompletionService{client: c}}
+	c.Audio = &AudioService{Transcriptions: &TranscriptionService{client: c}, Speech: &SpeechService{client: c}}
+	c.Voices = &VoiceService{client: c}
 	return c, nil
 }
 
