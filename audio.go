@@ -50,6 +50,8 @@ type SpeechService struct {
 //   - FilePath, a file on disk. It is opened on each attempt, so retries
 //     always resend it.
 //   - FileBase64, the audio already base64-encoded.
+//
+// The body is a form, so WithExtraBody does not apply to it.
 type TranscriptionRequest struct {
 	// Model is the model code, such as ModelGLMASR.
 	Model string
