@@ -53,6 +53,11 @@ type Client struct {
 	Videos *VideoService
 	// AsyncResult fetches and waits for the results of async tasks.
 	AsyncResult *AsyncResultService
+	// Audio holds Audio.Transcriptions (speech to text) and Audio.Speech
+	// (text to speech).
+	Audio *AudioService
+	// Voices clones, lists and deletes text-to-speech voices.
+	Voices *VoiceService
 
 	opts *settings
 }
@@ -280,6 +285,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Images = &ImageService{client: c}
 	c.Videos = &VideoService{client: c}
 	c.AsyncResult = &AsyncResultService{client: c}
+	c.Audio = &AudioService{Transcriptions: &TranscriptionService{client: c}, Speech: &SpeechService{client: c}}
+	c.Voices = &VoiceService{client: c}
 	return c, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // FormField is a plain multipart field. A field may repeat (hotwords[]).
@@ -63,13 +64,28 @@ func (m *Multipart) Apply(r *Request) error {
 		}
 	}
 	boundary := multipart.NewWriter(io.Discard).Boundary()
-	attempts := 0
+	var (
+		mu       sync.Mutex
+		attempts int
+		prev     *io.PipeReader
+		prevDone chan struct{}
+	)
 	r.ContentType = "multipart/form-data; boundary=" + boundary
 	r.Replayable = replayable
 	r.NewBody = func() (io.Reader, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		attempts++
 		if attempts > 1 && !replayable {
 			return nil, errors.New("multipart body cannot be replayed")
+		}
+		if prev != nil {
+			// The transport may close an attempt's body after RoundTrip
+			// returns (a server that answers before reading the upload), so
+			// the last writer can still be reading the files. Stop it and
+			// wait before seeking them back.
+			prev.CloseWithError(errBodyReplaced)
+			<-prevDone
 		}
 		for i, f := range m.Files {
 			if s, ok := f.Reader.(io.Seeker); ok && f.Path == "" && attempts > 1 {
@@ -79,7 +95,12 @@ func (m *Multipart) Apply(r *Request) error {
 			}
 		}
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(m.write(pw, boundary)) }()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			pw.CloseWithError(m.write(pw, boundary))
+		}()
+		prev, prevDone = pr, done
 		return pr, nil
 	}
 	return nil
@@ -136,6 +157,8 @@ func writeFile(mw *multipart.Writer, f FormFile) error {
 	_, err = io.Copy(part, src)
 	return err
 }
+
+var errBodyReplaced = errors.New("multipart body replaced by a retry")
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
 

@@ -140,3 +140,35 @@ func TestMultipartMissingFile(t *testing.T) {
 type zeroReader struct{}
 
 func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestMultipartReplayWaitsForPreviousWriter opens a second body while the
+// first is still being written, as happens when the transport closes a
+// rejected attempt's body only after RoundTrip returns. The retry must not
+// seek the reader while the old writer uses it (run with -race), and must
+// send the whole file.
+func TestMultipartReplayWaitsForPreviousWriter(t *testing.T) {
+	payload := bytes.Repeat([]byte("0123456789"), 200_000)
+	r := &Request{}
+	if err := (&Multipart{Files: []FormFile{{Field: "file", FileName: "f", Reader: bytes.NewReader(payload)}}}).Apply(r); err != nil {
+		t.Fatal(err)
+	}
+	first, err := r.NewBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(first, make([]byte, 1000)); err != nil { // the first writer is now mid-file
+		t.Fatal(err)
+	}
+	second, err := r.NewBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.(io.Closer).Close() // the transport gets round to closing it
+	body, err := io.ReadAll(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(body, payload) {
+		t.Fatalf("the replayed body (%d bytes) does not hold the whole file", len(body))
+	}
+}

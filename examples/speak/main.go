@@ -1,0 +1,53 @@
+// Command speak turns text into speech and writes it as a WAV file.
+//
+//	go run ./examples/speak -o hello.wav "你好，今天天气怎么样？"
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/zai-go/zai"
+)
+
+func main() {
+	out := flag.String("o", "speech.wav", "output file")
+	voice := flag.String("voice", zai.VoiceTongtong, "voice name or cloned voice id")
+	flag.Parse()
+	text := strings.Join(flag.Args(), " ")
+	if text == "" {
+		text = "你好，欢迎使用智谱语音合成。"
+	}
+	client, err := zai.NewClient() // reads ZAI_API_KEY
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := client.Audio.Speech.Create(context.Background(), zai.SpeechRequest{
+		Model:          zai.ModelGLMTTS,
+		Input:          text,
+		Voice:          *voice,
+		ResponseFormat: zai.SpeechFormatWAV, // a WAV file with its header, ready to play
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+
+	f, err := os.Create(*out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	n, err := io.Copy(f, resp.Body) // streamed to disk, never held whole
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("wrote %s: %d bytes of %s (request %s)\n", *out, n, resp.ContentType, resp.RequestID)
+}
