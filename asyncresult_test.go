@@ -13,13 +13,13 @@ import (
 )
 
 // The async fixtures are the shapes quoted in the reference §B.5; see
-// testdata/recorded/ref_b5_README.md.
+// testdata/shapes/ref_b5_README.md.
 const (
-	fxProcessing  = "testdata/recorded/ref_b5_async_processing.json"
-	fxVideoResult = "testdata/recorded/ref_b5_async_video_result.json"
-	fxImageResult = "testdata/recorded/ref_b5_async_image_result.json"
-	fxChatResult  = "testdata/recorded/ref_b5_async_chat_result.json"
-	fxFail        = "testdata/recorded/ref_b5_async_fail.json"
+	fxProcessing  = "testdata/shapes/ref_b5_async_processing.json"
+	fxVideoResult = "testdata/shapes/ref_b5_async_video_result.json"
+	fxImageResult = "testdata/shapes/ref_b5_async_image_result.json"
+	fxChatResult  = "testdata/shapes/ref_b5_async_chat_result.json"
+	fxFail        = "testdata/shapes/ref_b5_async_fail.json"
 )
 
 // reply is one canned HTTP answer.
@@ -423,7 +423,7 @@ func TestWaitErrorOutlastingRetriesEndsWait(t *testing.T) {
 }
 
 func TestAsyncChatSubmitThenWait(t *testing.T) {
-	submit, result := readFile(t, "testdata/recorded/ref_b5_async_chat_submit.json"), readFile(t, fxChatResult)
+	submit, result := readFile(t, "testdata/shapes/ref_b5_async_chat_submit.json"), readFile(t, fxChatResult)
 	rec, client := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" {
 			w.Write(submit)

@@ -10,11 +10,11 @@ import (
 )
 
 // Image fixtures are the shapes quoted in the reference §B.5 "Images"; see
-// testdata/recorded/ref_b5_README.md.
+// testdata/shapes/ref_b5_README.md.
 const (
-	fxImageRequest     = "testdata/recorded/ref_b5_image_request.json"
-	fxImageResponse    = "testdata/recorded/ref_b5_image_response.json"
-	fxImageAsyncSubmit = "testdata/recorded/ref_b5_async_image_submit.json"
+	fxImageRequest     = "testdata/shapes/ref_b5_image_request.json"
+	fxImageResponse    = "testdata/shapes/ref_b5_image_response.json"
+	fxImageAsyncSubmit = "testdata/shapes/ref_b5_async_image_submit.json"
 )
 
 func everyImageField() zai.ImageRequest {

@@ -13,8 +13,8 @@ import (
 )
 
 // fxVideoSubmit is the submit answer quoted in the reference §B.5 "Videos";
-// see testdata/recorded/ref_b5_README.md.
-const fxVideoSubmit = "testdata/recorded/ref_b5_video_submit.json"
+// see testdata/shapes/ref_b5_README.md.
+const fxVideoSubmit = "testdata/shapes/ref_b5_video_submit.json"
 
 func everyVideoField() zai.VideoRequest {
 	return zai.VideoRequest{
