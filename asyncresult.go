@@ -228,7 +228,7 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 	limit := max(MaxPollInterval, gap)
 	sleep := set.sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = core.Sleep
 	}
 	var last *AsyncResult
 	for {
@@ -256,14 +256,3 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 	}
 }
 
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
