@@ -255,4 +255,3 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 		gap = min(time.Duration(float64(gap)*pollGrowth), limit)
 	}
 }
-
