@@ -419,7 +419,13 @@ func (s *SpeechService) CreateStream(ctx context.Context, req SpeechRequest, opt
 		return nil, err
 	}
 	r := &core.Request{Method: http.MethodPost, Path: "/audio/speech", Body: speechBody{SpeechRequest: &req, Stream: true}, Stream: true}
-	return openStream[SpeechChunk](ctx, s.client, r, opts)
+	stream, err := openStream[SpeechChunk](ctx, s.client, r, opts)
+	if err != nil {
+		return nil, err
+	}
+	encoding := req.EncodeFormat
+	stream.prepare = func(c *SpeechChunk) { c.encoding = encoding }
+	return stream, nil
 }
 
 // SpeechChunk is one event of a streamed speech: a piece of encoded audio.
@@ -428,7 +434,8 @@ type SpeechChunk struct {
 	RequestID string              `json:"request_id,omitempty"`
 	Created   int64               `json:"created,omitempty"`
 
-	raw []byte
+	raw      []byte
+	encoding string // the request's EncodeFormat, for Audio
 }
 
 // SpeechChunkChoice holds the audio of a chunk.
@@ -461,9 +468,11 @@ func (c *SpeechChunk) streamEnded() bool {
 	return false
 }
 
-// Audio decodes the chunk's audio from base64, the server's default
-// encoding. For a request with EncodeFormat hex, use DecodeAudio.
-func (c SpeechChunk) Audio() ([]byte, error) { return c.DecodeAudio(EncodeFormatBase64) }
+// Audio decodes the chunk's audio in the encoding the request asked for
+// (EncodeFormat; base64 when unset). For a chunk that did not come from
+// Speech.CreateStream, such as one from NewStream, it assumes base64; use
+// DecodeAudio to name the encoding.
+func (c SpeechChunk) Audio() ([]byte, error) { return c.DecodeAudio(c.encoding) }
 
 // DecodeAudio decodes the chunk's audio, which the server encoded as
 // encodeFormat (EncodeFormatBase64, EncodeFormatHex, or "" for base64).

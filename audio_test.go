@@ -680,12 +680,8 @@ func TestSpeechStream(t *testing.T) {
 					t.Fatal(err)
 				}
 				n++
-				var b []byte
-				if tc.format == "" {
-					b, err = chunk.Audio()
-				} else {
-					b, err = chunk.DecodeAudio(tc.format)
-				}
+				// Audio follows the request's EncodeFormat (hex or base64).
+				b, err := chunk.Audio()
 				if err != nil {
 					t.Fatal(err)
 				}

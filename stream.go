@@ -38,11 +38,12 @@ type Stream[T any] struct {
 	requestID string
 	idle      time.Duration
 
-	cur    T
-	err    error
-	done   bool
-	ended  bool // a chunk said it was the last (finish_reason)
-	closer sync.Once
+	cur     T
+	prepare func(*T) // sets what a chunk must know from the request, before decoding
+	err     error
+	done    bool
+	ended   bool // a chunk said it was the last (finish_reason)
+	closer  sync.Once
 
 	timer      *time.Timer
 	idleFired  atomic.Bool
@@ -126,6 +127,9 @@ func (s *Stream[T]) Next() bool {
 		}
 		var zero T
 		s.cur = zero
+		if s.prepare != nil {
+			s.prepare(&s.cur)
+		}
 		if err := json.Unmarshal(data, &s.cur); err != nil {
 			s.finish(fmt.Errorf("zai: decoding stream event: %w", err))
 			return false
