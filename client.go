@@ -47,6 +47,14 @@ const DefaultMaxRetries = 3
 type Client struct {
 	// Chat holds Chat.Completions.
 	Chat *ChatService
+	// Files uploads, lists, downloads and deletes files.
+	Files *FileService
+	// Batches runs batch jobs over uploaded JSONL files.
+	Batches *BatchService
+	// OCR parses layouts, reads handwriting and parses documents.
+	OCR *OCRService
+	// Agents calls the agents under /api/v1/agents.
+	Agents *AgentService
 
 	opts *settings
 }
@@ -245,6 +253,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c := &Client{opts: s}
 	c.Chat = &ChatService{Completions: &ChatCompletionService{client: c}}
+	c.Files = &FileService{client: c}
+	c.Batches = &BatchService{client: c}
+	c.OCR = &OCRService{client: c}
+	c.Agents = &AgentService{client: c}
 	return c, nil
 }
 
