@@ -438,8 +438,8 @@ func TestAgentsBadInputSendsNothing(t *testing.T) {
 
 func TestAgentContentsDecodeEveryForm(t *testing.T) {
 	for in, want := range map[string]string{
-		`"plain"`:                        "plain",
-		`{"type":"text","text":"one"}`:   "one",
+		`"plain"`:                      "plain",
+		`{"type":"text","text":"one"}`: "one",
 		`[{"type":"text","text":"a"},{"type":"text","text":"b"}]`: "ab",
 		`null`: "",
 	} {
