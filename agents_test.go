@@ -181,7 +181,7 @@ func TestAgentsRequestGolden(t *testing.T) {
 }
 
 func TestAgentsVideoEffectsInvokeThenWait(t *testing.T) {
-	rec, client := newRecorder(t, sequence(videoPending, videoPending, videoPending, videoSuccess))
+	rec, _ := newRecorder(t, sequence(videoPending, videoPending, videoPending, videoSuccess))
 	var gaps []time.Duration
 	sleep := func(ctx context.Context, d time.Duration) error { gaps = append(gaps, d); return nil }
 	client, err := zai.NewClient(zai.WithAPIKey("k"), zai.WithBaseURL(rec.srv.URL+"/api/paas/v4"), zai.WithTestHooks(sleep, nil, nil))
