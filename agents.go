@@ -91,6 +91,9 @@ type AgentMessage struct {
 	Content AgentContents `json:"content"`
 }
 
+// Text joins the message's text items.
+func (m AgentMessage) Text() string { return textOf(m.Content) }
+
 // AgentContent is one item of agent content. Unlike chat content parts, the
 // media URLs are plain strings: {"type":"image_url","image_url":"https://..."}.
 type AgentContent struct {

@@ -320,7 +320,7 @@ func TestAgentsSlidesStreamPhases(t *testing.T) {
 				}
 			}
 			if m.Phase == "answer" {
-				answer = chunk.Text()
+				answer = m.Text()
 			}
 		}
 		if chunk.ConversationID != "conv-1" || len(chunk.RawJSON()) == 0 {
