@@ -22,29 +22,6 @@ const (
 	fxFail        = "testdata/shapes/ref_b5_async_fail.json"
 )
 
-// reply is one canned HTTP answer.
-type reply struct {
-	status int
-	body   []byte
-}
-
-func ok(t testing.TB, path string) reply { return reply{http.StatusOK, readFile(t, path)} }
-
-// sequence answers with replies in order, repeating the last one.
-func sequence(replies ...reply) http.HandlerFunc {
-	var mu sync.Mutex
-	n := 0
-	return func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		rp := replies[min(n, len(replies)-1)]
-		n++
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(rp.status)
-		w.Write(rp.body)
-	}
-}
-
 // sleepLog records the waits it is asked for instead of waiting: the
 // injected clock of the poll schedule.
 type sleepLog struct {

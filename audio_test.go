@@ -39,30 +39,14 @@ type formFile struct {
 // parseForm reads a captured multipart request the way a server does.
 func parseForm(t *testing.T, c captured) form {
 	t.Helper()
-	mt, params, err := mime.ParseMediaType(c.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		t.Fatalf("content type %q: %v", c.Header.Get("Content-Type"), err)
-	}
 	f := form{fields: map[string][]string{}, files: map[string]formFile{}}
-	mr := multipart.NewReader(bytes.NewReader(c.Body), params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("multipart: %v", err)
-		}
-		b, err := io.ReadAll(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.FileName() != "" {
-			f.files[p.FormName()] = formFile{p.FileName(), p.Header.Get("Content-Type"), b}
+	for _, p := range formParts(t, c) {
+		if p.file != "" {
+			f.files[p.name] = formFile{p.file, p.ctype, []byte(p.body)}
 			continue
 		}
-		f.fields[p.FormName()] = append(f.fields[p.FormName()], string(b))
-		f.order = append(f.order, p.FormName())
+		f.fields[p.name] = append(f.fields[p.name], p.body)
+		f.order = append(f.order, p.name)
 	}
 	return f
 }
@@ -222,21 +206,8 @@ func TestTranscriptionBadInputSendsNothing(t *testing.T) {
 }
 
 // failFirst answers 503 to the first request and the recorded shape after.
-func failFirst(t *testing.T) http.HandlerFunc {
-	var n atomic.Int32
-	ok := respondFile(t, "testdata/shapes/asr_response.json", "application/json")
-	return func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			io.WriteString(w, `{"error":{"code":"500","message":"busy"}}`)
-			return
-		}
-		ok(w, r)
-	}
-}
-
 func TestTranscriptionRetryResendsSeekableFile(t *testing.T) {
-	rec, client := newRecorder(t, failFirst(t))
+	rec, client := newRecorder(t, failFirst(respondFile(t, "testdata/shapes/asr_response.json", "application/json")))
 	audio := audioBytes(300_000)
 	r := bytes.NewReader(audio)
 	if _, err := r.Seek(1000, io.SeekStart); err != nil { // the upload starts where the reader stands
@@ -257,7 +228,7 @@ func TestTranscriptionRetryResendsSeekableFile(t *testing.T) {
 }
 
 func TestTranscriptionRetryReopensPath(t *testing.T) {
-	rec, client := newRecorder(t, failFirst(t))
+	rec, client := newRecorder(t, failFirst(respondFile(t, "testdata/shapes/asr_response.json", "application/json")))
 	audio := audioBytes(200_000)
 	path := filepath.Join(t.TempDir(), "a.wav")
 	if err := os.WriteFile(path, audio, 0o644); err != nil {
@@ -278,7 +249,7 @@ func TestTranscriptionRetryReopensPath(t *testing.T) {
 }
 
 func TestTranscriptionPlainReaderNotRetried(t *testing.T) {
-	rec, client := newRecorder(t, failFirst(t))
+	rec, client := newRecorder(t, failFirst(respondFile(t, "testdata/shapes/asr_response.json", "application/json")))
 	plain := io.MultiReader(bytes.NewReader(audioBytes(1000))) // not a Seeker
 	_, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: plain, FileName: "a.wav"})
 	var apiErr *zai.APIError

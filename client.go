@@ -58,6 +58,14 @@ type Client struct {
 	Audio *AudioService
 	// Voices clones, lists and deletes text-to-speech voices.
 	Voices *VoiceService
+	// Files uploads, lists, downloads and deletes files.
+	Files *FileService
+	// Batches runs batch jobs over uploaded JSONL files.
+	Batches *BatchService
+	// OCR parses layouts, reads handwriting and parses documents.
+	OCR *OCRService
+	// Agents calls the agents under /api/v1/agents.
+	Agents *AgentService
 
 	opts *settings
 }
@@ -287,6 +295,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.AsyncResult = &AsyncResultService{client: c}
 	c.Audio = &AudioService{Transcriptions: &TranscriptionService{client: c}, Speech: &SpeechService{client: c}}
 	c.Voices = &VoiceService{client: c}
+	c.Files = &FileService{client: c}
+	c.Batches = &BatchService{client: c}
+	c.OCR = &OCRService{client: c}
+	c.Agents = &AgentService{client: c}
 	return c, nil
 }
 

@@ -1,16 +1,20 @@
 package zai_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,3 +137,74 @@ func assertSameJSON(t testing.TB, want, got []byte) {
 
 // noSleep skips the waits between retries.
 func noSleep(context.Context, time.Duration) error { return nil }
+
+// reply is one canned HTTP answer.
+type reply struct {
+	status int
+	body   []byte
+}
+
+func ok(t testing.TB, path string) reply { return reply{http.StatusOK, readFile(t, path)} }
+
+// sequence answers with replies in order, repeating the last one.
+func sequence(replies ...reply) http.HandlerFunc {
+	var mu sync.Mutex
+	n := 0
+	return func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		rp := replies[min(n, len(replies)-1)]
+		n++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rp.status)
+		w.Write(rp.body)
+	}
+}
+
+// jsonReplies makes 200 replies of JSON bodies, for sequence.
+func jsonReplies(bodies ...string) []reply {
+	out := make([]reply, len(bodies))
+	for i, b := range bodies {
+		out[i] = reply{http.StatusOK, []byte(b)}
+	}
+	return out
+}
+
+// formPart is one part of a multipart body as the server parsed it.
+type formPart struct{ name, file, ctype, body string }
+
+// formParts parses a captured multipart/form-data request body.
+func formParts(t testing.TB, c captured) []formPart {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(c.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		t.Fatalf("content type %q: %v", c.Header.Get("Content-Type"), err)
+	}
+	mr := multipart.NewReader(bytes.NewReader(c.Body), params["boundary"])
+	var parts []formPart
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return parts
+		}
+		if err != nil {
+			t.Fatalf("multipart: %v", err)
+		}
+		b, _ := io.ReadAll(p)
+		parts = append(parts, formPart{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), string(b)})
+	}
+}
+
+// failFirst answers the first request with a retryable 503 and the rest with
+// then.
+func failFirst(then http.HandlerFunc) http.HandlerFunc {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"error":{"code":"500","message":"busy"}}`)
+			return
+		}
+		then(w, r)
+	}
+}

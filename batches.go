@@ -1,0 +1,307 @@
+package zai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"iter"
+	"net/http"
+	"time"
+
+	"github.com/zai-go/zai/internal/core"
+)
+
+// BatchService runs batches: many requests from an uploaded JSONL file,
+// answered within a completion window at a lower price. Write the file with
+// WriteBatchInput, upload it with Files.Upload and FilePurposeBatch, then
+// Create the batch and poll Get until it is completed; the output is
+// Files.Content(batch.OutputFileID).
+//
+// BigModel API docs: https://docs.bigmodel.cn/api-reference/批处理-api/创建批处理任务
+type BatchService struct {
+	client *Client
+}
+
+// BatchEndpointChatCompletions is the endpoint of chat-completion batches,
+// for BatchRequest.Endpoint and the url of each input line.
+const BatchEndpointChatCompletions = "/v4/chat/completions"
+
+// BatchStatus is the state of a batch.
+type BatchStatus string
+
+// Batch states.
+const (
+	BatchValidating BatchStatus = "validating"
+	BatchFailed     BatchStatus = "failed"
+	BatchInProgress BatchStatus = "in_progress"
+	BatchFinalizing BatchStatus = "finalizing"
+	BatchCompleted  BatchStatus = "completed"
+	BatchExpired    BatchStatus = "expired"
+	BatchCancelling BatchStatus = "cancelling"
+	BatchCancelled  BatchStatus = "cancelled"
+)
+
+// BatchRequest is the body of POST /batches.
+type BatchRequest struct {
+	// InputFileID is the uploaded JSONL file (purpose "batch").
+	InputFileID string `json:"input_file_id"`
+	// Endpoint the lines are sent to: BatchEndpointChatCompletions.
+	Endpoint string `json:"endpoint"`
+	// CompletionWindow is how long the batch may take ("24h").
+	CompletionWindow string `json:"completion_window,omitempty"`
+	// AutoDeleteInputFile deletes the input file when the batch is done.
+	AutoDeleteInputFile *bool `json:"auto_delete_input_file,omitempty"`
+	// Metadata is yours to label the batch.
+	Metadata map[string]string `json:"metadata,omitempty"`
+}
+
+// Batch is a batch job. Its timestamps are Unix times in milliseconds (see
+// BatchTime); zero when the stage has not happened.
+type Batch struct {
+	ID               string      `json:"id"`
+	Object           string      `json:"object,omitempty"`
+	Endpoint         string      `json:"endpoint"`
+	InputFileID      string      `json:"input_file_id"`
+	CompletionWindow string      `json:"completion_window,omitempty"`
+	Status           BatchStatus `json:"status"`
+	// OutputFileID holds the answers once the batch completes; ErrorFileID
+	// the lines that failed. Download them with Files.Content.
+	OutputFileID  string              `json:"output_file_id,omitempty"`
+	ErrorFileID   string              `json:"error_file_id,omitempty"`
+	Errors        *BatchErrors        `json:"errors,omitempty"`
+	RequestCounts *BatchRequestCounts `json:"request_counts,omitempty"`
+	Metadata      map[string]string   `json:"metadata,omitempty"`
+
+	CreatedAt    int64 `json:"created_at"`
+	InProgressAt int64 `json:"in_progress_at,omitempty"`
+	ExpiresAt    int64 `json:"expires_at,omitempty"`
+	FinalizingAt int64 `json:"finalizing_at,omitempty"`
+	CompletedAt  int64 `json:"completed_at,omitempty"`
+	FailedAt     int64 `json:"failed_at,omitempty"`
+	ExpiredAt    int64 `json:"expired_at,omitempty"`
+	CancellingAt int64 `json:"cancelling_at,omitempty"`
+	CancelledAt  int64 `json:"cancelled_at,omitempty"`
+
+	raw []byte
+}
+
+// RawJSON returns the batch as received.
+func (b *Batch) RawJSON() []byte { return b.raw }
+
+func (b *Batch) setRawJSON(raw []byte) { b.raw = raw }
+
+// BatchTime converts a batch timestamp (milliseconds) to a time; zero gives
+// the zero time.
+func BatchTime(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// BatchRequestCounts counts a batch's requests.
+type BatchRequestCounts struct {
+	Total     int `json:"total"`
+	Completed int `json:"completed"`
+	Failed    int `json:"failed"`
+}
+
+// BatchErrors lists validation errors of a batch's input.
+type BatchErrors struct {
+	Object string       `json:"object,omitempty"`
+	Data   []BatchError `json:"data,omitempty"`
+}
+
+// BatchError is one problem with an input line.
+type BatchError struct {
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Param   string `json:"param,omitempty"`
+	Line    int    `json:"line,omitempty"`
+}
+
+// BatchListParams pages GET /batches. Zero values are not sent.
+type BatchListParams struct {
+	// After is the id of the batch to list after.
+	After string `url:"after,omitempty"`
+	// Limit is the page size.
+	Limit int `url:"limit,omitempty"`
+}
+
+// BatchList is a page of batches.
+type BatchList struct {
+	Object  string  `json:"object,omitempty"`
+	Data    []Batch `json:"data"`
+	FirstID string  `json:"first_id,omitempty"`
+	LastID  string  `json:"last_id,omitempty"`
+	HasMore bool    `json:"has_more"`
+
+	raw []byte
+}
+
+// RawJSON returns the page as received.
+func (l *BatchList) RawJSON() []byte { return l.raw }
+
+func (l *BatchList) setRawJSON(b []byte) { l.raw = b }
+
+// Create starts a batch.
+//
+// POST /batches
+func (s *BatchService) Create(ctx context.Context, req BatchRequest, opts ...Option) (*Batch, error) {
+	if req.InputFileID == "" {
+		return nil, invalidf("input_file_id is empty")
+	}
+	if req.Endpoint == "" {
+		return nil, invalidf("endpoint is empty")
+	}
+	out := new(Batch)
+	r := &core.Request{Method: http.MethodPost, Path: "/batches", Body: &req}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Get returns a batch.
+//
+// GET /batches/{batch_id}
+func (s *BatchService) Get(ctx context.Context, batchID string, opts ...Option) (*Batch, error) {
+	seg, err := pathSegment("batch id", batchID)
+	if err != nil {
+		return nil, err
+	}
+	out := new(Batch)
+	r := &core.Request{Method: http.MethodGet, Path: "/batches/" + seg}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Cancel asks the server to stop a batch; it moves to BatchCancelling.
+//
+// POST /batches/{batch_id}/cancel
+func (s *BatchService) Cancel(ctx context.Context, batchID string, opts ...Option) (*Batch, error) {
+	seg, err := pathSegment("batch id", batchID)
+	if err != nil {
+		return nil, err
+	}
+	out := new(Batch)
+	r := &core.Request{Method: http.MethodPost, Path: "/batches/" + seg + "/cancel"}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// List returns one page of batches.
+//
+// GET /batches?after=&limit=
+func (s *BatchService) List(ctx context.Context, params BatchListParams, opts ...Option) (*BatchList, error) {
+	out := new(BatchList)
+	r := &core.Request{Method: http.MethodGet, Path: "/batches", Query: params}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// errCursorStuck ends All when a page says there is more but its cursor does
+// not move, which would otherwise loop forever.
+var errCursorStuck = errors.New("zai: batch list cursor did not advance")
+
+// All iterates over every batch from params.After on, fetching pages as the
+// loop needs them: each next page starts after the last batch of the one
+// before. It stops when a page says has_more is false or comes back empty.
+// A failed fetch is yielded once as (zero, err) and ends the loop.
+//
+//	for batch, err := range client.Batches.All(ctx, zai.BatchListParams{Limit: 50}) { ... }
+func (s *BatchService) All(ctx context.Context, params BatchListParams, opts ...Option) iter.Seq2[Batch, error] {
+	return func(yield func(Batch, error) bool) {
+		for {
+			page, err := s.List(ctx, params, opts...)
+			if err != nil {
+				yield(Batch{}, err)
+				return
+			}
+			for _, b := range page.Data {
+				if !yield(b, nil) {
+					return
+				}
+			}
+			if !page.HasMore || len(page.Data) == 0 {
+				return
+			}
+			next := page.Data[len(page.Data)-1].ID
+			if next == "" {
+				next = page.LastID
+			}
+			if next == "" || next == params.After {
+				yield(Batch{}, errCursorStuck)
+				return
+			}
+			params.After = next
+		}
+	}
+}
+
+// BatchChatRequest is one line of a chat-completion batch input file.
+type BatchChatRequest struct {
+	// CustomID is your id for the line; it comes back with the answer and
+	// must be unique in the file.
+	CustomID string
+	// Request is the chat completion to run.
+	Request ChatCompletionRequest
+}
+
+// batchLine is one JSONL line of batch input.
+type batchLine struct {
+	CustomID string    `json:"custom_id"`
+	Method   string    `json:"method"`
+	URL      string    `json:"url"`
+	Body     *chatBody `json:"body"`
+}
+
+// WriteBatchInput writes chat requests as batch input JSONL, one line each:
+//
+//	{"custom_id":"1","method":"POST","url":"/v4/chat/completions","body":{...}}
+//
+// It checks every item before writing anything: an empty or repeated
+// custom id, or a request without a model or messages, is an error wrapping
+// ErrInvalidRequest.
+func WriteBatchInput(w io.Writer, items ...BatchChatRequest) error {
+	if len(items) == 0 {
+		return invalidf("no batch items")
+	}
+	seen := make(map[string]bool, len(items))
+	for i := range items {
+		id := items[i].CustomID
+		if id == "" {
+			return invalidf("batch item %d: custom_id is empty", i)
+		}
+		if seen[id] {
+			return invalidf("batch item %d: custom_id %q is repeated", i, id)
+		}
+		seen[id] = true
+		if items[i].Request.Model == "" {
+			return invalidf("batch item %q: model is empty", id)
+		}
+		if len(items[i].Request.Messages) == 0 {
+			return invalidf("batch item %q: messages is empty", id)
+		}
+	}
+	enc := json.NewEncoder(w)
+	for i := range items {
+		line := batchLine{
+			CustomID: items[i].CustomID,
+			Method:   http.MethodPost,
+			URL:      BatchEndpointChatCompletions,
+			Body:     &chatBody{ChatCompletionRequest: &items[i].Request},
+		}
+		if err := enc.Encode(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
