@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -651,16 +650,11 @@ func (s *AgentService) AsyncResult(ctx context.Context, req AgentAsyncResultRequ
 	return out, nil
 }
 
-// Agent polling: the first gap, doubled after each poll up to the maximum.
-const (
-	AgentPollInterval    = 2 * time.Second
-	AgentMaxPollInterval = 30 * time.Second
-)
-
-// Wait polls AsyncResult until the task succeeds, fails or ctx ends. It waits
-// AgentPollInterval before the second poll and doubles the gap up to
-// AgentMaxPollInterval. A failed task is an error that matches both
-// ErrTaskFailed and *APIError (errors.As).
+// Wait polls AsyncResult until the task succeeds, fails or ctx ends, on the
+// same schedule as AsyncResult.Wait: the first poll at once, then gaps from
+// WithPollInterval (default DefaultPollInterval) growing to MaxPollInterval.
+// A failed task is an error that matches both ErrTaskFailed and *APIError
+// (errors.As).
 func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, opts ...Option) (*AgentResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -669,11 +663,7 @@ func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, op
 	if err != nil {
 		return nil, err
 	}
-	sleep := st.sleep
-	if sleep == nil {
-		sleep = sleepCtx
-	}
-	gap := AgentPollInterval
+	poll := newPoller(st)
 	for {
 		res, err := s.AsyncResult(ctx, req, opts...)
 		if err != nil {
@@ -686,22 +676,9 @@ func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, op
 		if res.Status == AgentSuccess || (res.Status == "" && len(res.Choices) > 0) {
 			return res, nil
 		}
-		if err := sleep(ctx, gap); err != nil {
+		if err := poll.wait(ctx); err != nil {
 			return nil, fmt.Errorf("zai: waiting for agent task %s: %w", req.AsyncID, err)
 		}
-		gap = min(gap*2, AgentMaxPollInterval)
-	}
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

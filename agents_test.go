@@ -192,7 +192,7 @@ func TestAgentsVideoEffectsInvokeThenWait(t *testing.T) {
 	if got := res.VideoURLs(); len(got) != 1 || got[0] != "https://cdn.example.com/v.mp4" {
 		t.Fatalf("%v", got)
 	}
-	if want := []time.Duration{2 * time.Second, 4 * time.Second}; fmt.Sprint(gaps) != fmt.Sprint(want) {
+	if want := []time.Duration{2 * time.Second, 3 * time.Second}; fmt.Sprint(gaps) != fmt.Sprint(want) {
 		t.Fatalf("gaps %v, want %v", gaps, want)
 	}
 	reqs := rec.requests()
@@ -220,7 +220,8 @@ func TestAgentsWaitBackoffIsCapped(t *testing.T) {
 	if _, err := client.Agents.Wait(context.Background(), zai.AgentAsyncResultRequest{AgentID: "a", AsyncID: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	want := "[2s 4s 8s 16s 30s 30s 30s 30s]"
+	// The AsyncResult.Wait schedule: 1.5x per poll, capped at MaxPollInterval.
+	want := "[2s 3s 4.5s 6.75s 10.125s 15.1875s 22.78125s 30s]"
 	if fmt.Sprint(gaps) != want {
 		t.Fatalf("gaps %v, want %s", gaps, want)
 	}

@@ -2,6 +2,7 @@ package zai
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -221,15 +222,7 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	gap := set.pollInterval
-	if gap <= 0 {
-		gap = DefaultPollInterval
-	}
-	limit := max(MaxPollInterval, gap)
-	sleep := set.sleep
-	if sleep == nil {
-		sleep = core.Sleep
-	}
+	poll := newPoller(set)
 	var last *AsyncResult
 	for {
 		res, err := s.Get(ctx, id, opts...)
@@ -249,9 +242,33 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 		case TaskFail:
 			return res, taskFailed(id, res)
 		}
-		if err := sleep(ctx, gap); err != nil {
+		if err := poll.wait(ctx); err != nil {
 			return last, fmt.Errorf("zai: waiting for task %s (last status %s): %w", id, last.TaskStatus, err)
 		}
-		gap = min(time.Duration(float64(gap)*pollGrowth), limit)
 	}
+}
+
+// poller spaces the polls of a Wait: gaps start at WithPollInterval (or
+// DefaultPollInterval) and grow by pollGrowth up to MaxPollInterval, or up to
+// the first gap if that is larger.
+type poller struct {
+	gap, limit time.Duration
+	sleep      func(context.Context, time.Duration) error
+}
+
+func newPoller(s *settings) *poller {
+	p := &poller{gap: cmp.Or(s.pollInterval, DefaultPollInterval), sleep: s.sleep}
+	p.gap = max(p.gap, 0)
+	p.limit = max(MaxPollInterval, p.gap)
+	if p.sleep == nil {
+		p.sleep = core.Sleep
+	}
+	return p
+}
+
+// wait sleeps the current gap and lengthens the next.
+func (p *poller) wait(ctx context.Context) error {
+	err := p.sleep(ctx, p.gap)
+	p.gap = min(time.Duration(float64(p.gap)*pollGrowth), p.limit)
+	return err
 }
