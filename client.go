@@ -47,6 +47,18 @@ const DefaultMaxRetries = 3
 type Client struct {
 	// Chat holds Chat.Completions.
 	Chat *ChatService
+	// Embeddings turns text into vectors.
+	Embeddings *EmbeddingService
+	// WebSearch searches the web.
+	WebSearch *WebSearchService
+	// Reader reads a web page into Markdown or text.
+	Reader *ReaderService
+	// Tokenizer counts the tokens of a chat input.
+	Tokenizer *TokenizerService
+	// Moderations checks content against the content-safety policy.
+	Moderations *ModerationService
+	// Rerank orders documents by relevance to a query.
+	Rerank *RerankService
 
 	opts *settings
 }
@@ -245,6 +257,12 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c := &Client{opts: s}
 	c.Chat = &ChatService{Completions: &ChatCompletionService{client: c}}
+	c.Embeddings = &EmbeddingService{client: c}
+	c.WebSearch = &WebSearchService{client: c}
+	c.Reader = &ReaderService{client: c}
+	c.Tokenizer = &TokenizerService{client: c}
+	c.Moderations = &ModerationService{client: c}
+	c.Rerank = &RerankService{client: c}
 	return c, nil
 }
 
