@@ -66,6 +66,18 @@ type Client struct {
 	OCR *OCRService
 	// Agents calls the agents under /api/v1/agents.
 	Agents *AgentService
+	// Embeddings turns text into vectors.
+	Embeddings *EmbeddingService
+	// WebSearch searches the web.
+	WebSearch *WebSearchService
+	// Reader reads a web page into Markdown or text.
+	Reader *ReaderService
+	// Tokenizer counts the tokens of a chat input.
+	Tokenizer *TokenizerService
+	// Moderations checks content against the content-safety policy.
+	Moderations *ModerationService
+	// Rerank orders documents by relevance to a query.
+	Rerank *RerankService
 
 	opts *settings
 }
@@ -299,6 +311,12 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Batches = &BatchService{client: c}
 	c.OCR = &OCRService{client: c}
 	c.Agents = &AgentService{client: c}
+	c.Embeddings = &EmbeddingService{client: c}
+	c.WebSearch = &WebSearchService{client: c}
+	c.Reader = &ReaderService{client: c}
+	c.Tokenizer = &TokenizerService{client: c}
+	c.Moderations = &ModerationService{client: c}
+	c.Rerank = &RerankService{client: c}
 	return c, nil
 }
 

@@ -1,0 +1,55 @@
+// Command embeddings embeds three sentences and prints how similar each pair
+// is (cosine similarity).
+//
+//	ZAI_API_KEY=... go run ./examples/embeddings
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/zai-go/zai"
+)
+
+func main() {
+	client, err := zai.NewClient()
+	if err != nil {
+		fail(err)
+	}
+	sentences := []string{
+		"The cat sat on the mat.",
+		"A kitten was resting on the rug.",
+		"Interest rates rose by a quarter point.",
+	}
+	resp, err := client.Embeddings.CreateBatched(context.Background(), zai.EmbeddingRequest{
+		Model:      zai.ModelEmbedding3,
+		Input:      zai.EmbeddingTexts(sentences...),
+		Dimensions: zai.Ptr(512),
+	})
+	if err != nil {
+		fail(err)
+	}
+	for i := range sentences {
+		for j := i + 1; j < len(sentences); j++ {
+			fmt.Printf("%.3f  %q ~ %q\n", cosine(resp.Data[i].Embedding, resp.Data[j].Embedding), sentences[i], sentences[j])
+		}
+	}
+	fmt.Println("tokens:", resp.Usage.TotalTokens)
+}
+
+func cosine(a, b []float64) float64 {
+	var dot, na, nb float64
+	for i := range a {
+		dot += a[i] * b[i]
+		na += a[i] * a[i]
+		nb += b[i] * b[i]
+	}
+	return dot / (math.Sqrt(na) * math.Sqrt(nb))
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}

@@ -1,0 +1,44 @@
+// Command websearch searches the web and prints the results.
+//
+//	ZAI_API_KEY=... go run ./examples/websearch "golang generics"
+//
+// On BigModel (ZAI_BASE_URL=https://open.bigmodel.cn/api/paas/v4) set
+// SearchEngine to zai.SearchEngineStd or another BigModel engine.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/zai-go/zai"
+)
+
+func main() {
+	query := "What is new in Go?"
+	if len(os.Args) > 1 {
+		query = strings.Join(os.Args[1:], " ")
+	}
+	client, err := zai.NewClient()
+	if err != nil {
+		fail(err)
+	}
+	resp, err := client.WebSearch.Search(context.Background(), zai.WebSearchRequest{
+		SearchEngine:        zai.SearchEnginePrime,
+		SearchQuery:         query,
+		Count:               zai.Ptr(5),
+		SearchRecencyFilter: zai.SearchRecencyOneYear,
+	})
+	if err != nil {
+		fail(err)
+	}
+	for i, r := range resp.SearchResult {
+		fmt.Printf("%d. %s (%s, %s)\n   %s\n", i+1, r.Title, r.Media, r.PublishDate, r.Link)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}

@@ -1,0 +1,185 @@
+package zai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/zai-go/zai/internal/core"
+)
+
+// ModerationService checks text, images, video and audio against the
+// content-safety policy (model ModelModeration).
+type ModerationService struct {
+	client *Client
+}
+
+// ModerationRequest is the body of POST /moderations.
+type ModerationRequest struct {
+	// Model is ModelModeration.
+	Model string `json:"model"`
+	// Input is a text (ModerationText, up to 2000 characters) or a list of
+	// typed items (ModerationItems).
+	Input ModerationInput `json:"input"`
+}
+
+// ModerationInput is the content to check: Text, sent as a JSON string, or
+// Items, sent as an array of typed items. Both forms decode, as does a
+// single item sent as an object, which is sent back the same way.
+type ModerationInput struct {
+	// Text is sent as "input": "text" when Items is empty.
+	Text string
+	// Items are typed inputs: ModerationTextItem, ModerationImageItem,
+	// ModerationVideoItem, ModerationAudioItem.
+	Items []ModerationItem
+
+	object bool // one item was received as an object, not an array
+}
+
+// ModerationText returns a text input.
+func ModerationText(text string) ModerationInput { return ModerationInput{Text: text} }
+
+// ModerationItems returns an input of typed items.
+func ModerationItems(items ...ModerationItem) ModerationInput {
+	return ModerationInput{Items: items}
+}
+
+// MarshalJSON sends Text as a string, or Items as an array.
+func (in ModerationInput) MarshalJSON() ([]byte, error) {
+	switch {
+	case in.object && len(in.Items) == 1:
+		return json.Marshal(in.Items[0])
+	case len(in.Items) > 0:
+		return json.Marshal(in.Items)
+	}
+	return json.Marshal(in.Text)
+}
+
+// UnmarshalJSON accepts a string, an item object, or an array of items.
+func (in *ModerationInput) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	*in = ModerationInput{}
+	switch {
+	case len(b) > 0 && b[0] == '{':
+		var item ModerationItem
+		if err := json.Unmarshal(b, &item); err != nil {
+			return err
+		}
+		in.Items, in.object = []ModerationItem{item}, true
+		return nil
+	case len(b) > 0 && b[0] == '[':
+		return json.Unmarshal(b, &in.Items)
+	}
+	return json.Unmarshal(b, &in.Text)
+}
+
+// Types of moderation items.
+const (
+	ModerationTypeText     = "text"
+	ModerationTypeImageURL = "image_url"
+	ModerationTypeVideoURL = "video_url"
+	ModerationTypeAudioURL = "audio_url"
+)
+
+// ModerationItem is one typed input. Build one with ModerationTextItem,
+// ModerationImageItem, ModerationVideoItem or ModerationAudioItem.
+type ModerationItem struct {
+	Type     string  `json:"type"`
+	Text     string  `json:"text,omitempty"`
+	ImageURL *URLRef `json:"image_url,omitempty"`
+	VideoURL *URLRef `json:"video_url,omitempty"`
+	AudioURL *URLRef `json:"audio_url,omitempty"`
+}
+
+// ModerationTextItem returns a text item.
+func ModerationTextItem(text string) ModerationItem {
+	return ModerationItem{Type: ModerationTypeText, Text: text}
+}
+
+// ModerationImageItem returns an image item by URL.
+func ModerationImageItem(url string) ModerationItem {
+	return ModerationItem{Type: ModerationTypeImageURL, ImageURL: &URLRef{URL: url}}
+}
+
+// ModerationVideoItem returns a video item by URL.
+func ModerationVideoItem(url string) ModerationItem {
+	return ModerationItem{Type: ModerationTypeVideoURL, VideoURL: &URLRef{URL: url}}
+}
+
+// ModerationAudioItem returns an audio item by URL.
+func ModerationAudioItem(url string) ModerationItem {
+	return ModerationItem{Type: ModerationTypeAudioURL, AudioURL: &URLRef{URL: url}}
+}
+
+// Risk levels of a ModerationResult.
+const (
+	RiskLevelPass   = "PASS"
+	RiskLevelReview = "REVIEW"
+	RiskLevelReject = "REJECT"
+)
+
+// ModerationResponse is the response of POST /moderations.
+type ModerationResponse struct {
+	ID        string `json:"id"`
+	Created   int64  `json:"created"`
+	RequestID string `json:"request_id,omitempty"`
+	// ResultList has a verdict per kind of content checked.
+	ResultList []ModerationResult `json:"result_list"`
+	Usage      ModerationUsage    `json:"usage"`
+
+	raw []byte
+}
+
+// RawJSON returns the response body as received.
+func (r *ModerationResponse) RawJSON() []byte { return r.raw }
+
+func (r *ModerationResponse) setRawJSON(b []byte) { r.raw = b }
+
+// ModerationResult is the verdict for one kind of content.
+type ModerationResult struct {
+	// ContentType is the kind of content checked, such as "text".
+	ContentType string `json:"content_type"`
+	// RiskLevel is RiskLevelPass, RiskLevelReview or RiskLevelReject.
+	RiskLevel string `json:"risk_level"`
+	// RiskType names the risks found.
+	RiskType []string `json:"risk_type,omitempty"`
+}
+
+// ModerationUsage counts the checks billed.
+type ModerationUsage struct {
+	ModerationText ModerationCallCount `json:"moderation_text"`
+}
+
+// ModerationCallCount is a number of billed calls.
+type ModerationCallCount struct {
+	CallCount int `json:"call_count"`
+}
+
+func (r *ModerationRequest) validate() error {
+	if r.Model == "" {
+		return invalidf("model is empty")
+	}
+	if r.Input.Text == "" && len(r.Input.Items) == 0 {
+		return invalidf("input is empty")
+	}
+	if r.Input.Text != "" && len(r.Input.Items) > 0 {
+		return invalidf("input has both Text and Items")
+	}
+	return nil
+}
+
+// Create checks the input and returns the verdicts.
+//
+// POST /moderations
+func (s *ModerationService) Create(ctx context.Context, req ModerationRequest, opts ...Option) (*ModerationResponse, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	out := new(ModerationResponse)
+	r := &core.Request{Method: http.MethodPost, Path: "/moderations", Body: &req}
+	if err := s.client.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
