@@ -15,7 +15,7 @@ import (
 )
 
 func TestEmbeddingsRequestGolden(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/embeddings_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_response.json", "application/json"))
 	req := zai.EmbeddingRequest{
 		Model:      zai.ModelEmbedding3,
 		Input:      zai.EmbeddingTexts("The cat sat on the mat.", "A feline rested on a rug."),
@@ -44,7 +44,7 @@ func TestEmbeddingsInputForms(t *testing.T) {
 	if !req.Input.Single || len(req.Input.Texts) != 1 || req.Input.Texts[0] != "hello" || req.Model != "embedding-2" {
 		t.Fatalf("decoded %+v", req)
 	}
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/embeddings_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_response.json", "application/json"))
 	if _, err := client.Embeddings.Create(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestEmbeddingsInputForms(t *testing.T) {
 }
 
 func TestEmbeddingsResponse(t *testing.T) {
-	_, client := newRecorder(t, respondFile(t, "testdata/reference/embeddings_response.json", "application/json"))
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_response.json", "application/json"))
 	resp, err := client.Embeddings.Create(context.Background(), zai.EmbeddingRequest{Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts("a", "b")})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestEmbeddingsResponse(t *testing.T) {
 	if resp.Usage.PromptTokens != 6 || resp.Usage.TotalTokens != 6 {
 		t.Fatalf("usage %+v", resp.Usage)
 	}
-	if string(resp.RawJSON()) != string(readFile(t, "testdata/reference/embeddings_response.json")) {
+	if string(resp.RawJSON()) != string(readFile(t, "testdata/shapes/embeddings_response.json")) {
 		t.Fatal("RawJSON")
 	}
 }
@@ -104,7 +104,7 @@ func TestEmbeddingsRecordedError(t *testing.T) {
 }
 
 func TestEmbeddingsInvalid(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/embeddings_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_response.json", "application/json"))
 	many := make([]string, zai.MaxEmbeddingBatch+1)
 	for i := range many {
 		many[i] = "t"

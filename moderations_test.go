@@ -10,7 +10,7 @@ import (
 )
 
 func TestModerationRequestGolden(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/moderations_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/moderations_response.json", "application/json"))
 	req := zai.ModerationRequest{
 		Model: zai.ModelModeration,
 		Input: zai.ModerationItems(
@@ -34,7 +34,7 @@ func TestModerationRequestGolden(t *testing.T) {
 // Text input is a plain string (the recorded request); a single item sent
 // as an object (the Python SDK's test) is sent back as an object.
 func TestModerationInputForms(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/moderations_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/moderations_response.json", "application/json"))
 	if _, err := client.Moderations.Create(context.Background(), zai.ModerationRequest{Model: zai.ModelModeration, Input: zai.ModerationText("hello world")}); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestModerationInputForms(t *testing.T) {
 }
 
 func TestModerationResponse(t *testing.T) {
-	_, client := newRecorder(t, respondFile(t, "testdata/reference/moderations_response.json", "application/json"))
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/moderations_response.json", "application/json"))
 	resp, err := client.Moderations.Create(context.Background(), zai.ModerationRequest{Model: zai.ModelModeration, Input: zai.ModerationText("hello world")})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func TestModerationResponse(t *testing.T) {
 	if resp.Usage.ModerationText.CallCount != 1 {
 		t.Fatalf("usage %+v", resp.Usage)
 	}
-	if string(resp.RawJSON()) != string(readFile(t, "testdata/reference/moderations_response.json")) {
+	if string(resp.RawJSON()) != string(readFile(t, "testdata/shapes/moderations_response.json")) {
 		t.Fatal("RawJSON")
 	}
 }
@@ -92,7 +92,7 @@ func TestModerationRecordedError(t *testing.T) {
 }
 
 func TestModerationInvalid(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/moderations_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/moderations_response.json", "application/json"))
 	for name, req := range map[string]zai.ModerationRequest{
 		"no model": {Input: zai.ModerationText("x")},
 		"no input": {Model: zai.ModelModeration},

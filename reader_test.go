@@ -10,7 +10,7 @@ import (
 )
 
 func TestReaderRequestGolden(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/reader_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/reader_response.json", "application/json"))
 	req := zai.ReaderRequest{
 		URL:               "https://go.dev",
 		Timeout:           zai.Ptr(20),
@@ -42,7 +42,7 @@ func TestReaderRequestGolden(t *testing.T) {
 }
 
 func TestReaderResponse(t *testing.T) {
-	_, client := newRecorder(t, respondFile(t, "testdata/reference/reader_response.json", "application/json"))
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/reader_response.json", "application/json"))
 	resp, err := client.Reader.Read(context.Background(), zai.ReaderRequest{URL: "https://go.dev"})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func TestReaderResponse(t *testing.T) {
 	if err := json.Unmarshal(r.External, &ext); err != nil || ext.Stylesheet["https://go.dev/css/styles.css"].Type != "text/css" {
 		t.Fatalf("external %s", r.External)
 	}
-	if string(resp.RawJSON()) != string(readFile(t, "testdata/reference/reader_response.json")) {
+	if string(resp.RawJSON()) != string(readFile(t, "testdata/shapes/reader_response.json")) {
 		t.Fatal("RawJSON")
 	}
 }
@@ -85,7 +85,7 @@ func TestReaderRecordedError(t *testing.T) {
 }
 
 func TestReaderInvalid(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/reader_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/reader_response.json", "application/json"))
 	for _, u := range []string{"", "go.dev", "ftp://go.dev/x", "https://", "http://[::1"} {
 		if _, err := client.Reader.Read(context.Background(), zai.ReaderRequest{URL: u}); !errors.Is(err, zai.ErrInvalidRequest) {
 			t.Errorf("%q: %v", u, err)

@@ -10,7 +10,7 @@ import (
 )
 
 func TestRerankRequestGolden(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/rerank_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/rerank_response.json", "application/json"))
 	req := zai.RerankRequest{
 		Model:           zai.ModelRerank,
 		Query:           "capital of France",
@@ -38,7 +38,7 @@ func TestRerankRecordedRequestRoundTrips(t *testing.T) {
 	if err := json.Unmarshal(recorded, &req); err != nil {
 		t.Fatal(err)
 	}
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/rerank_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/rerank_response.json", "application/json"))
 	if _, err := client.Rerank.Create(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestRerankRecordedRequestRoundTrips(t *testing.T) {
 }
 
 func TestRerankResponse(t *testing.T) {
-	_, client := newRecorder(t, respondFile(t, "testdata/reference/rerank_response.json", "application/json"))
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/rerank_response.json", "application/json"))
 	resp, err := client.Rerank.Create(context.Background(), zai.RerankRequest{Model: zai.ModelRerank, Query: "q", Documents: []string{"a", "b"}})
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func TestRerankResponse(t *testing.T) {
 	if resp.Usage.PromptTokens != 24 || resp.Usage.TotalTokens != 24 {
 		t.Fatalf("usage %+v", resp.Usage)
 	}
-	if string(resp.RawJSON()) != string(readFile(t, "testdata/reference/rerank_response.json")) {
+	if string(resp.RawJSON()) != string(readFile(t, "testdata/shapes/rerank_response.json")) {
 		t.Fatal("RawJSON")
 	}
 }
@@ -98,7 +98,7 @@ func TestRerankRecordedError(t *testing.T) {
 }
 
 func TestRerankInvalid(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/rerank_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/rerank_response.json", "application/json"))
 	for name, req := range map[string]zai.RerankRequest{
 		"no model":     {Query: "q", Documents: []string{"a"}},
 		"no query":     {Model: zai.ModelRerank, Documents: []string{"a"}},

@@ -10,7 +10,7 @@ import (
 )
 
 func TestTokenizerRequestGolden(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/tokenizer_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/tokenizer_response.json", "application/json"))
 	req := zai.TokenizerRequest{
 		Model: zai.ModelGLM4_6V,
 		Messages: []zai.Message{
@@ -41,7 +41,7 @@ func TestTokenizerRecordedRequestRoundTrips(t *testing.T) {
 	if err := json.Unmarshal(recorded, &req); err != nil {
 		t.Fatal(err)
 	}
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/tokenizer_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/tokenizer_response.json", "application/json"))
 	if _, err := client.Tokenizer.Count(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestTokenizerRecordedRequestRoundTrips(t *testing.T) {
 }
 
 func TestTokenizerResponse(t *testing.T) {
-	_, client := newRecorder(t, respondFile(t, "testdata/reference/tokenizer_response.json", "application/json"))
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/tokenizer_response.json", "application/json"))
 	resp, err := client.Tokenizer.Count(context.Background(), zai.TokenizerRequest{Model: zai.ModelGLM4_6, Messages: []zai.Message{zai.UserMessage("hi")}})
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func TestTokenizerResponse(t *testing.T) {
 	if resp.Usage != (zai.TokenizerUsage{PromptTokens: 14, ImageTokens: 0, VideoTokens: 0, TotalTokens: 14}) {
 		t.Fatalf("usage %+v", resp.Usage)
 	}
-	if string(resp.RawJSON()) != string(readFile(t, "testdata/reference/tokenizer_response.json")) {
+	if string(resp.RawJSON()) != string(readFile(t, "testdata/shapes/tokenizer_response.json")) {
 		t.Fatal("RawJSON")
 	}
 }
@@ -75,7 +75,7 @@ func TestTokenizerRecordedError(t *testing.T) {
 }
 
 func TestTokenizerInvalid(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/tokenizer_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/tokenizer_response.json", "application/json"))
 	for name, req := range map[string]zai.TokenizerRequest{
 		"no model":    {Messages: []zai.Message{zai.UserMessage("hi")}},
 		"no messages": {Model: zai.ModelGLM4_6},

@@ -11,7 +11,7 @@ import (
 )
 
 func TestWebSearchRequestGolden(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/web_search_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/web_search_response.json", "application/json"))
 	req := zai.WebSearchRequest{
 		SearchEngine:        zai.SearchEngineProQuark,
 		SearchQuery:         "golang generics",
@@ -39,7 +39,7 @@ func TestWebSearchRequestGolden(t *testing.T) {
 // search_intent is required on BigModel, so false is sent; the recorded
 // request (which sends it) goes out unchanged.
 func TestWebSearchIntentAlwaysSent(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/web_search_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/web_search_response.json", "application/json"))
 	if _, err := client.WebSearch.Search(context.Background(), zai.WebSearchRequest{SearchEngine: zai.SearchEnginePrime, SearchQuery: "q"}); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestWebSearchIntentAlwaysSent(t *testing.T) {
 }
 
 func TestWebSearchResponse(t *testing.T) {
-	_, client := newRecorder(t, respondFile(t, "testdata/reference/web_search_response.json", "application/json"))
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/web_search_response.json", "application/json"))
 	resp, err := client.WebSearch.Search(context.Background(), zai.WebSearchRequest{SearchEngine: zai.SearchEnginePro, SearchQuery: "golang generics", SearchIntent: true})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func TestWebSearchResponse(t *testing.T) {
 	if resp.SearchResult[1].Refer != "ref_2" || resp.SearchResult[1].Images != nil {
 		t.Fatalf("result 1 %+v", resp.SearchResult[1])
 	}
-	if string(resp.RawJSON()) != string(readFile(t, "testdata/reference/web_search_response.json")) {
+	if string(resp.RawJSON()) != string(readFile(t, "testdata/shapes/web_search_response.json")) {
 		t.Fatal("RawJSON")
 	}
 }
@@ -133,7 +133,7 @@ func TestWebSearchErrorCodes(t *testing.T) {
 }
 
 func TestWebSearchInvalid(t *testing.T) {
-	rec, client := newRecorder(t, respondFile(t, "testdata/reference/web_search_response.json", "application/json"))
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/web_search_response.json", "application/json"))
 	for name, req := range map[string]zai.WebSearchRequest{
 		"no engine": {SearchQuery: "q"},
 		"no query":  {SearchEngine: zai.SearchEnginePrime},
