@@ -342,6 +342,15 @@ func TestServicesAgainstDefaults(t *testing.T) {
 		t.Fatalf("%v %+v", err, done)
 	}
 
+	emb, err := client.Embeddings.Create(ctx, zai.EmbeddingRequest{Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts("a cat", "a dog"), Dimensions: zai.Ptr(64)})
+	if err != nil || len(emb.Data) != 2 || len(emb.Data[1].Embedding) != 64 || emb.Data[1].Index != 1 || emb.Usage.TotalTokens == 0 {
+		t.Fatalf("%v %+v", err, emb)
+	}
+	found, err := client.WebSearch.Search(ctx, zai.WebSearchRequest{SearchEngine: zai.SearchEnginePrime, SearchQuery: "golang", Count: zai.Ptr(2)})
+	if err != nil || len(found.SearchResult) != 2 || found.SearchResult[0].Link == "" || found.SearchIntent[0].Query != "golang" {
+		t.Fatalf("%v %+v", err, found)
+	}
+
 	srv.Reply(`{"id":"t","task_status":"FAIL","error":{"code":"1301","message":"unsafe prompt"}}`).On("GET", "/async-result/"+task.ID)
 	if _, err := client.AsyncResult.Wait(ctx, task.ID); !errors.Is(err, zai.ErrTaskFailed) {
 		t.Fatalf("FAIL: %v", err)

@@ -11,13 +11,12 @@ import (
 	"os"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
-	client, err := zai.NewClient()
-	if err != nil {
-		fail(err)
-	}
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 	sentences := []string{
 		"The cat sat on the mat.",
 		"A kitten was resting on the rug.",

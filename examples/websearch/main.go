@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
@@ -20,10 +21,8 @@ func main() {
 	if len(os.Args) > 1 {
 		query = strings.Join(os.Args[1:], " ")
 	}
-	client, err := zai.NewClient()
-	if err != nil {
-		fail(err)
-	}
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 	resp, err := client.WebSearch.Search(context.Background(), zai.WebSearchRequest{
 		SearchEngine:        zai.SearchEnginePrime,
 		SearchQuery:         query,
