@@ -705,13 +705,9 @@ func (s *AgentService) Conversation(ctx context.Context, req AgentConversationRe
 // doChecked is do for endpoints that report some failures inside an HTTP 200
 // body: failed inspects the body, and a failure becomes an *APIError.
 func (c *Client) doChecked(ctx context.Context, r *core.Request, out any, failed func([]byte) bool, opts []Option) error {
-	s, err := c.resolve(opts)
+	resp, err := c.send(ctx, r, opts)
 	if err != nil {
 		return err
-	}
-	resp, err := s.config().Do(ctx, r)
-	if err != nil {
-		return classifyTransport(err)
 	}
 	if failed(resp.Body) {
 		return bodyError(resp.StatusCode, resp.Header, resp.Body)

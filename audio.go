@@ -367,19 +367,15 @@ func (s *SpeechService) Create(ctx context.Context, req SpeechRequest, opts ...O
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	set, err := s.client.resolve(opts)
-	if err != nil {
-		return nil, err
-	}
 	r := &core.Request{
 		Method: http.MethodPost, Path: "/audio/speech", Body: speechBody{SpeechRequest: &req},
 		// Stream keeps the body open; the Accept header is the core's
 		// text/event-stream for streams, which this is not.
 		Stream: true, Header: http.Header{"Accept": {"audio/*, application/json"}},
 	}
-	resp, err := set.config().Do(ctx, r)
+	resp, err := s.client.send(ctx, r, opts)
 	if err != nil {
-		return nil, classifyTransport(err)
+		return nil, err
 	}
 	out := &SpeechResponse{Body: resp.Reader, ContentType: resp.Header.Get("Content-Type"), RequestID: core.RequestID(resp.Header)}
 	if mt, _, _ := mime.ParseMediaType(out.ContentType); mt == "application/json" {

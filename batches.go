@@ -155,12 +155,7 @@ func (s *BatchService) Create(ctx context.Context, req BatchRequest, opts ...Opt
 	if req.Endpoint == "" {
 		return nil, invalidf("endpoint is empty")
 	}
-	out := new(Batch)
-	r := &core.Request{Method: http.MethodPost, Path: "/batches", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[Batch](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/batches", Body: &req}, opts)
 }
 
 // Get returns a batch.
@@ -171,12 +166,7 @@ func (s *BatchService) Get(ctx context.Context, batchID string, opts ...Option) 
 	if err != nil {
 		return nil, err
 	}
-	out := new(Batch)
-	r := &core.Request{Method: http.MethodGet, Path: "/batches/" + seg}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[Batch](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/batches/" + seg}, opts)
 }
 
 // Cancel asks the server to stop a batch; it moves to BatchCancelling.
@@ -187,24 +177,14 @@ func (s *BatchService) Cancel(ctx context.Context, batchID string, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	out := new(Batch)
-	r := &core.Request{Method: http.MethodPost, Path: "/batches/" + seg + "/cancel"}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[Batch](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/batches/" + seg + "/cancel"}, opts)
 }
 
 // List returns one page of batches.
 //
 // GET /batches?after=&limit=
 func (s *BatchService) List(ctx context.Context, params BatchListParams, opts ...Option) (*BatchList, error) {
-	out := new(BatchList)
-	r := &core.Request{Method: http.MethodGet, Path: "/batches", Query: params}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[BatchList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/batches", Query: params}, opts)
 }
 
 // errCursorStuck ends All when a page says there is more but its cursor does

@@ -667,12 +667,7 @@ func (s *ChatCompletionService) Create(ctx context.Context, req ChatCompletionRe
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(ChatCompletion)
-	r := &core.Request{Method: http.MethodPost, Path: "/chat/completions", Body: chatBody{ChatCompletionRequest: &req}}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[ChatCompletion](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/chat/completions", Body: chatBody{ChatCompletionRequest: &req}}, opts)
 }
 
 // CreateStream sends a chat completion and returns the reply as a stream of
@@ -696,12 +691,7 @@ func (s *ChatCompletionService) CreateAsync(ctx context.Context, req ChatComplet
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(AsyncTask)
-	r := &core.Request{Method: http.MethodPost, Path: "/async/chat/completions", Body: chatBody{ChatCompletionRequest: &req}}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[AsyncTask](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/async/chat/completions", Body: chatBody{ChatCompletionRequest: &req}}, opts)
 }
 
 // openStream sends a streaming request and wraps the body.

@@ -456,17 +456,35 @@ func (c *Client) BaseURL() string { return c.opts.baseURL }
 //	req.Temperature = zai.Ptr(0.2)
 func Ptr[T any](v T) *T { return &v }
 
+// call sends a buffered request and decodes the JSON response into a new T.
+func call[T any](ctx context.Context, c *Client, r *core.Request, opts []Option) (*T, error) {
+	out := new(T)
+	if err := c.do(ctx, r, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // do sends a buffered request and decodes the JSON response into out.
 func (c *Client) do(ctx context.Context, r *core.Request, out any, opts []Option) error {
-	s, err := c.resolve(opts)
+	resp, err := c.send(ctx, r, opts)
 	if err != nil {
 		return err
 	}
+	return decodeInto(resp, out)
+}
+
+// send applies the call's options and sends r.
+func (c *Client) send(ctx context.Context, r *core.Request, opts []Option) (*core.Response, error) {
+	s, err := c.resolve(opts)
+	if err != nil {
+		return nil, err
+	}
 	resp, err := s.config().Do(ctx, r)
 	if err != nil {
-		return classifyTransport(err)
+		return nil, classifyTransport(err)
 	}
-	return decodeInto(resp, out)
+	return resp, nil
 }
 
 // rawSetter is implemented by response types that keep their raw JSON.

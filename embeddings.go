@@ -137,12 +137,7 @@ func (s *EmbeddingService) Create(ctx context.Context, req EmbeddingRequest, opt
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(EmbeddingResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/embeddings", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[EmbeddingResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/embeddings", Body: &req}, opts)
 }
 
 // CreateBatched embeds any number of texts: it sends them in consecutive

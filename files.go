@@ -137,12 +137,7 @@ func (s *FileService) Upload(ctx context.Context, req FileUploadRequest, opts ..
 //
 // GET /files?purpose=&after=&order=&limit=
 func (s *FileService) List(ctx context.Context, params FileListParams, opts ...Option) (*FileList, error) {
-	out := new(FileList)
-	r := &core.Request{Method: http.MethodGet, Path: "/files", Query: params}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[FileList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/files", Query: params}, opts)
 }
 
 // Delete deletes a file.
@@ -153,12 +148,7 @@ func (s *FileService) Delete(ctx context.Context, fileID string, opts ...Option)
 	if err != nil {
 		return nil, err
 	}
-	out := new(FileDeleted)
-	r := &core.Request{Method: http.MethodDelete, Path: "/files/" + seg}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[FileDeleted](ctx, s.client, &core.Request{Method: http.MethodDelete, Path: "/files/" + seg}, opts)
 }
 
 // Content downloads a file's bytes (batch output and error files). The
@@ -170,10 +160,6 @@ func (s *FileService) Content(ctx context.Context, fileID string, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.client.resolve(opts)
-	if err != nil {
-		return nil, err
-	}
 	r := &core.Request{
 		Method: http.MethodGet,
 		Path:   "/files/" + seg + "/content",
@@ -181,9 +167,9 @@ func (s *FileService) Content(ctx context.Context, fileID string, opts ...Option
 		// The core asks streams for text/event-stream; this is a download.
 		Header: http.Header{"Accept": {"application/binary, */*"}},
 	}
-	resp, err := st.config().Do(ctx, r)
+	resp, err := s.client.send(ctx, r, opts)
 	if err != nil {
-		return nil, classifyTransport(err)
+		return nil, err
 	}
 	return resp.Reader, nil
 }

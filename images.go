@@ -103,12 +103,7 @@ func (s *ImageService) Generate(ctx context.Context, req ImageRequest, opts ...O
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(ImageResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/images/generations", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[ImageResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/images/generations", Body: &req}, opts)
 }
 
 // GenerateAsync submits an image as an async task (glm-image only). Poll it
@@ -119,10 +114,5 @@ func (s *ImageService) GenerateAsync(ctx context.Context, req ImageRequest, opts
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(AsyncTask)
-	r := &core.Request{Method: http.MethodPost, Path: "/async/images/generations", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[AsyncTask](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/async/images/generations", Body: &req}, opts)
 }

@@ -176,10 +176,5 @@ func (s *ModerationService) Create(ctx context.Context, req ModerationRequest, o
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(ModerationResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/moderations", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[ModerationResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/moderations", Body: &req}, opts)
 }

@@ -130,12 +130,7 @@ func (s *OCRService) LayoutParsing(ctx context.Context, req LayoutParsingRequest
 	if req.File == "" {
 		return nil, invalidf("file is empty")
 	}
-	out := new(LayoutParsingResult)
-	r := &core.Request{Method: http.MethodPost, Path: "/layout_parsing", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[LayoutParsingResult](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/layout_parsing", Body: &req}, opts)
 }
 
 // HandwritingRequest describes an image for POST /files/ocr. Set exactly one

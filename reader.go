@@ -111,10 +111,5 @@ func (s *ReaderService) Read(ctx context.Context, req ReaderRequest, opts ...Opt
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(ReaderResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/reader", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[ReaderResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/reader", Body: &req}, opts)
 }

@@ -113,10 +113,5 @@ func (s *RerankService) Create(ctx context.Context, req RerankRequest, opts ...O
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(RerankResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/rerank", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[RerankResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/rerank", Body: &req}, opts)
 }

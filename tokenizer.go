@@ -69,10 +69,5 @@ func (s *TokenizerService) Count(ctx context.Context, req TokenizerRequest, opts
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(TokenizerResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/tokenizer", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[TokenizerResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/tokenizer", Body: &req}, opts)
 }

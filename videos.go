@@ -141,12 +141,7 @@ func (s *VideoService) Generate(ctx context.Context, req VideoRequest, opts ...O
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(AsyncTask)
-	r := &core.Request{Method: http.MethodPost, Path: "/videos/generations", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[AsyncTask](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/videos/generations", Body: &req}, opts)
 }
 
 // GenerateAndWait submits a video and waits for it as AsyncResult.Wait does

@@ -134,12 +134,7 @@ func (s *VoiceService) Clone(ctx context.Context, req VoiceCloneRequest, opts ..
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(VoiceCloneResult)
-	r := &core.Request{Method: http.MethodPost, Path: "/voice/clone", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[VoiceCloneResult](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/voice/clone", Body: &req}, opts)
 }
 
 // List lists the voices: the official ones and your clones.
@@ -164,10 +159,5 @@ func (s *VoiceService) Delete(ctx context.Context, req VoiceDeleteRequest, opts 
 	if strings.TrimSpace(req.Voice) == "" {
 		return nil, invalidf("voice is empty")
 	}
-	out := new(VoiceDeleteResult)
-	r := &core.Request{Method: http.MethodPost, Path: "/voice/delete", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[VoiceDeleteResult](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/voice/delete", Body: &req}, opts)
 }

@@ -138,10 +138,5 @@ func (s *WebSearchService) Search(ctx context.Context, req WebSearchRequest, opt
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(WebSearchResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/web_search", Body: &req}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[WebSearchResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/web_search", Body: &req}, opts)
 }
