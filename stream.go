@@ -39,6 +39,7 @@ type Stream[T any] struct {
 	idle      time.Duration
 
 	cur    T
+	intern interner // strings repeated across chunks, for fastDecoder
 	err    error
 	done   bool
 	ended  bool // a chunk said it was the last (finish_reason)
@@ -126,9 +127,12 @@ func (s *Stream[T]) Next() bool {
 		}
 		var zero T
 		s.cur = zero
-		if err := json.Unmarshal(data, &s.cur); err != nil {
-			s.finish(fmt.Errorf("zai: decoding stream event: %w", err))
-			return false
+		if fd, ok := any(&s.cur).(fastDecoder); !ok || !fd.decodeFast(data, &s.intern) {
+			s.cur = zero
+			if err := json.Unmarshal(data, &s.cur); err != nil {
+				s.finish(fmt.Errorf("zai: decoding stream event: %w", err))
+				return false
+			}
 		}
 		if rs, ok := any(&s.cur).(rawSetter); ok {
 			rs.setRawJSON(data)
