@@ -124,9 +124,14 @@ func server(tb testing.TB, stream, completion []byte) *httptest.Server {
 }
 
 // httpClient gives each contender its own keep-alive transport with the same
-// settings.
-func httpClient() *http.Client {
-	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+// settings, closed when the sub-benchmark ends so that no contender runs
+// beside another's idle connections. It also starts each contender from a
+// collected heap, so that one's garbage is not charged to the next.
+func httpClient(tb testing.TB) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	tb.Cleanup(t.CloseIdleConnections)
+	runtime.GC()
+	return &http.Client{Transport: t}
 }
 
 type fixture struct {
@@ -194,21 +199,21 @@ func goopenaiRequest(stream bool) goopenai.ChatCompletionRequest {
 }
 
 func zaiClient(tb testing.TB, f *fixture) *zai.Client {
-	c, err := zai.NewClient(zai.WithAPIKey("bench-key"), zai.WithBaseURL(f.srv.URL+"/api/paas/v4"), zai.WithHTTPClient(httpClient()))
+	c, err := zai.NewClient(zai.WithAPIKey("bench-key"), zai.WithBaseURL(f.srv.URL+"/api/paas/v4"), zai.WithHTTPClient(httpClient(tb)))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return c
 }
 
-func openaiClient(f *fixture) openai.Client {
-	return openai.NewClient(option.WithAPIKey("bench-key"), option.WithBaseURL(f.srv.URL+"/v1/"), option.WithHTTPClient(httpClient()))
+func openaiClient(tb testing.TB, f *fixture) openai.Client {
+	return openai.NewClient(option.WithAPIKey("bench-key"), option.WithBaseURL(f.srv.URL+"/v1/"), option.WithHTTPClient(httpClient(tb)))
 }
 
-func goopenaiClient(f *fixture) *goopenai.Client {
+func goopenaiClient(tb testing.TB, f *fixture) *goopenai.Client {
 	cfg := goopenai.DefaultConfig("bench-key")
 	cfg.BaseURL = f.srv.URL + "/v1"
-	cfg.HTTPClient = httpClient()
+	cfg.HTTPClient = httpClient(tb)
 	return goopenai.NewClientWithConfig(cfg)
 }
 
@@ -265,7 +270,7 @@ func BenchmarkStream(b *testing.B) {
 	})
 
 	b.Run("openai-go", func(b *testing.B) {
-		client := openaiClient(f)
+		client := openaiClient(b, f)
 		p := openaiParams()
 		done := report(b)
 		for b.Loop() {
@@ -294,7 +299,7 @@ func BenchmarkStream(b *testing.B) {
 	})
 
 	b.Run("go-openai", func(b *testing.B) {
-		client := goopenaiClient(f)
+		client := goopenaiClient(b, f)
 		req := goopenaiRequest(true)
 		done := report(b)
 		for b.Loop() {
@@ -332,7 +337,7 @@ func BenchmarkStream(b *testing.B) {
 	// each data line json.Unmarshal'ed into zai.ChatCompletionChunk, the
 	// struct zai delivers.
 	b.Run("floor", func(b *testing.B) {
-		hc := httpClient()
+		hc := httpClient(b)
 		body, err := json.Marshal(struct {
 			zai.ChatCompletionRequest
 			Stream bool `json:"stream"`
@@ -378,6 +383,16 @@ func BenchmarkStream(b *testing.B) {
 	})
 }
 
+// readAll reads a body into a buffer of its Content-Length, when known.
+func readAll(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 {
+		b := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, b)
+		return b, err
+	}
+	return io.ReadAll(resp.Body)
+}
+
 // BenchmarkCreate makes one non-streaming round trip that returns the
 // recorded tool-call completion, decoded into each client's type.
 func BenchmarkCreate(b *testing.B) {
@@ -400,7 +415,7 @@ func BenchmarkCreate(b *testing.B) {
 	})
 
 	b.Run("openai-go", func(b *testing.B) {
-		client := openaiClient(f)
+		client := openaiClient(b, f)
 		p := openaiParams()
 		b.ReportAllocs()
 		for b.Loop() {
@@ -415,7 +430,7 @@ func BenchmarkCreate(b *testing.B) {
 	})
 
 	b.Run("go-openai", func(b *testing.B) {
-		client := goopenaiClient(f)
+		client := goopenaiClient(b, f)
 		req := goopenaiRequest(false)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -429,9 +444,10 @@ func BenchmarkCreate(b *testing.B) {
 		}
 	})
 
-	// floor: net/http and encoding/json by hand, into zai.ChatCompletion.
+	// floor: net/http and encoding/json by hand, into zai.ChatCompletion,
+	// with the body read into a buffer of its Content-Length.
 	b.Run("floor", func(b *testing.B) {
-		hc := httpClient()
+		hc := httpClient(b)
 		url := f.srv.URL + "/api/paas/v4/chat/completions"
 		req := zaiRequest()
 		b.ReportAllocs()
@@ -448,7 +464,7 @@ func BenchmarkCreate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			raw, err := io.ReadAll(resp.Body)
+			raw, err := readAll(resp)
 			resp.Body.Close()
 			if err != nil || resp.StatusCode != http.StatusOK {
 				b.Fatal(resp.Status, err)
