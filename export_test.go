@@ -20,3 +20,14 @@ var DecodeAPIError = decodeAPIError
 
 // AgentsRoot exposes the agents-root derivation to tests.
 var AgentsRoot = agentsRoot
+
+// NewChunkDecoder returns the hand-written chunk decoder with one interner
+// shared across calls, as a stream shares it across its chunks. ok is false
+// when the decoder leaves the input to encoding/json.
+func NewChunkDecoder() func(data []byte) (c ChatCompletionChunk, ok bool) {
+	in := new(interner)
+	return func(data []byte) (c ChatCompletionChunk, ok bool) {
+		ok = c.decodeFast(data, in)
+		return c, ok
+	}
+}

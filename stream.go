@@ -40,6 +40,7 @@ type Stream[T any] struct {
 
 	cur     T
 	prepare func(*T) // sets what a chunk must know from the request, before decoding
+	intern  interner // strings repeated across chunks, for fastDecoder
 	err     error
 	done    bool
 	ended   bool // a chunk said it was the last (finish_reason)
@@ -130,9 +131,17 @@ func (s *Stream[T]) Next() bool {
 		if s.prepare != nil {
 			s.prepare(&s.cur)
 		}
-		if err := json.Unmarshal(data, &s.cur); err != nil {
-			s.finish(fmt.Errorf("zai: decoding stream event: %w", err))
-			return false
+		if fd, ok := any(&s.cur).(fastDecoder); !ok || !fd.decodeFast(data, &s.intern) {
+			// The fast path declined (or T has none): decode from scratch
+			// with encoding/json, which also gives its exact error.
+			s.cur = zero
+			if s.prepare != nil {
+				s.prepare(&s.cur)
+			}
+			if err := json.Unmarshal(data, &s.cur); err != nil {
+				s.finish(fmt.Errorf("zai: decoding stream event: %w", err))
+				return false
+			}
 		}
 		if rs, ok := any(&s.cur).(rawSetter); ok {
 			rs.setRawJSON(data)
