@@ -393,7 +393,10 @@ func (c *Client) resolve(opts []Option) (*settings, error) {
 			return nil, err
 		}
 	}
-	if s.apiKey != c.opts.apiKey || s.baseURL != c.opts.baseURL || s.agentsURL != c.opts.agentsURL || s.jwtTTL != c.opts.jwtTTL {
+	// Re-check what an option may have changed; a JWT option or a new key
+	// drops the signer, which validate rebuilds, so the raw key is never sent.
+	if s.apiKey != c.opts.apiKey || s.baseURL != c.opts.baseURL || s.agentsURL != c.opts.agentsURL ||
+		s.jwtTTL != c.opts.jwtTTL || (s.jwtTTL > 0 && s.signer == nil) {
 		if err := s.validate(); err != nil {
 			return nil, err
 		}
@@ -407,7 +410,7 @@ func (s *settings) config() *core.Config {
 	if agents == "" {
 		agents = agentsRoot(s.baseURL)
 	}
-	key, signer := string(s.apiKey), s.signer
+	key, signer, jwtTTL := string(s.apiKey), s.signer, s.jwtTTL
 	return &core.Config{
 		BaseURL:       s.baseURL,
 		AgentsBaseURL: agents,
@@ -418,6 +421,9 @@ func (s *settings) config() *core.Config {
 		Auth: func() (string, error) {
 			if signer != nil {
 				return "Bearer " + signer.Token(), nil
+			}
+			if jwtTTL > 0 {
+				return "", ErrInvalidAPIKey // never fall back to the raw key
 			}
 			return "Bearer " + key, nil
 		},

@@ -141,6 +141,13 @@ func TestJWTAuth(t *testing.T) {
 	if strings.TrimPrefix(rec.last(t).Header.Get("Authorization"), "Bearer ") == tokens[0] {
 		t.Fatal("token not refreshed before expiry")
 	}
+	// Per-call options that touch auth must never fall back to the raw key.
+	for _, opt := range []zai.Option{zai.WithAPIKey("myid.mysecret"), zai.WithJWTAuth(time.Minute), zai.WithHeader("X-A", "b")} {
+		client.Chat.Completions.Create(context.Background(), hiReq, opt)
+		if got := rec.last(t).Header.Get("Authorization"); strings.Contains(got, "mysecret") || strings.Count(got, ".") != 2 {
+			t.Fatalf("per-call option sent %q, want a JWT", got)
+		}
+	}
 	if _, err := zai.NewClient(zai.WithAPIKey("nodot"), zai.WithJWTAuth(0)); !errors.Is(err, zai.ErrInvalidAPIKey) || strings.Contains(err.Error(), "nodot") {
 		t.Fatalf("bad JWT key: %v", err)
 	}
