@@ -209,8 +209,15 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		return nil, retry, hresp.Header, err
 	}
 	if r.Stream {
-		if timer != nil {
-			timer.Stop() // the idle timeout guards a flowing stream instead
+		// From here the idle timeout guards a flowing stream. If the attempt
+		// timer already fired, the body is cancelled: fail the attempt as a
+		// timeout (retryable, nothing was read) rather than hand it out.
+		if timer != nil && !timer.Stop() {
+			hresp.Body.Close()
+			release()
+			err := &TimeoutError{After: c.RequestTimeout, Err: context.Cause(actx)}
+			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
+			return nil, ctx.Err() == nil, nil, err
 		}
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
 		return &Response{
@@ -225,7 +232,9 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		err = c.transportError(ctx, actx, err)
 		release()
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-		return nil, isRetryableTransport(ctx, err), nil, fmt.Errorf("zai: reading response body: %w", err)
+		// The server answered 2xx, so it did the work (and may have billed
+		// it): sending the request again could do it twice.
+		return nil, false, nil, fmt.Errorf("zai: reading response body: %w", err)
 	}
 	release()
 	c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
@@ -233,7 +242,9 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 }
 
 func readBody(resp *http.Response) ([]byte, error) {
-	if n := resp.ContentLength; n > 0 && n < 1<<30 {
+	// Trust Content-Length for the allocation only up to 4 MiB; a larger
+	// body grows as it arrives.
+	if n := resp.ContentLength; n > 0 && n <= 4<<20 {
 		b := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, b); err != nil {
 			return nil, err

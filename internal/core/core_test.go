@@ -328,3 +328,21 @@ func TestURLQueryHeadersAndExtraBody(t *testing.T) {
 		t.Fatalf("agents url %s err %v", got.URL, err)
 	}
 }
+
+// A 2xx whose body breaks off is not sent again: the server did the work.
+func TestBrokenSuccessBodyNotRetried(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Length", "100")
+		io.WriteString(w, `{"id":"1","cho`)
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler)
+	}))
+	defer srv.Close()
+	var delays []time.Duration
+	_, err := testConfig(srv.URL, &delays).Do(context.Background(), &Request{Method: "POST", Path: "/chat/completions", Body: map[string]int{"a": 1}})
+	if err == nil || hits.Load() != 1 {
+		t.Fatalf("err %v after %d attempts; want one attempt and an error", err, hits.Load())
+	}
+}
