@@ -2,6 +2,7 @@ package zai
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -148,7 +149,9 @@ func WithAgentsBaseURL(u string) Option {
 }
 
 // WithHTTPClient sets the HTTP client. The default is a client with no
-// overall timeout (streams can run long) over http.DefaultTransport.
+// overall timeout (streams can run long) over a clone of
+// http.DefaultTransport, which refuses redirects to plain http on hosts that
+// are not loopback; a client of your own should do the same.
 func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) error {
 		if c == nil {
@@ -323,7 +326,20 @@ func NewClient(opts ...Option) (*Client, error) {
 // defaultHTTPClient has no overall timeout, since a stream may run for
 // minutes, and keeps more idle connections per host than
 // http.DefaultTransport's 2, so concurrent calls to one API host reuse them.
-var defaultHTTPClient = &http.Client{Transport: defaultTransport()}
+var defaultHTTPClient = &http.Client{Transport: defaultTransport(), CheckRedirect: checkRedirect}
+
+// checkRedirect refuses a redirect to plain http on a host that is not
+// loopback: net/http keeps the Authorization header on a same-host
+// redirect, even from https to http.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("zai: stopped after 10 redirects")
+	}
+	if req.URL.Scheme == "http" && !isLoopback(req.URL.Hostname()) {
+		return core.NoRetry(fmt.Errorf("%w (redirect to %s)", ErrInsecureBaseURL, req.URL.Host))
+	}
+	return nil
+}
 
 func defaultTransport() http.RoundTripper {
 	t, ok := http.DefaultTransport.(*http.Transport)

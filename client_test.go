@@ -310,3 +310,13 @@ func TestContextDeadlineWrapped(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestRedirectToPlainHTTPRefused(t *testing.T) {
+	rec, client := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://zai-redirect.invalid/api/paas/v4/chat/completions", http.StatusTemporaryRedirect)
+	})
+	_, err := client.Chat.Completions.Create(context.Background(), hiReq)
+	if !errors.Is(err, zai.ErrInsecureBaseURL) || len(rec.requests()) != 1 {
+		t.Fatalf("err %v after %d requests", err, len(rec.requests()))
+	}
+}

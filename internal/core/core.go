@@ -266,8 +266,19 @@ func (c *Config) transportError(ctx, actx context.Context, err error) error {
 	return fmt.Errorf("zai: %w", err)
 }
 
+// NoRetry marks err as one that no retry can fix, such as a refused
+// redirect.
+func NoRetry(err error) error { return noRetryError{err} }
+
+type noRetryError struct{ error }
+
+func (e noRetryError) Unwrap() error { return e.error }
+
 func isRetryableTransport(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
+		return false
+	}
+	if errors.As(err, new(noRetryError)) {
 		return false
 	}
 	var certErr *tls.CertificateVerificationError
