@@ -1,13 +1,11 @@
 package zai
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -578,54 +576,11 @@ func (s *AgentService) InvokeStream(ctx context.Context, req AgentRequest, opts 
 	if err != nil {
 		return nil, classifyTransport(err)
 	}
-	body, err := agentStreamBody(resp)
+	body, err := jsonStreamBody(resp, agentFailed)
 	if err != nil {
 		return nil, err
 	}
 	return newStream[AgentChunk](ctx, body, core.RequestID(resp.Header), cfg.StreamIdleTimeout, cfg.MaxEventSize), nil
-}
-
-// maxAgentJSON caps a plain JSON body read in place of a stream.
-const maxAgentJSON = 32 << 20
-
-// agentStreamBody returns the SSE body of a stream response. An agent may
-// answer a stream request with a plain JSON object instead: a failure
-// becomes an *APIError, anything else a stream of that one event.
-func agentStreamBody(resp *core.Response) (io.ReadCloser, error) {
-	br := bufio.NewReader(resp.Reader)
-	body := struct {
-		io.Reader
-		io.Closer
-	}{br, resp.Reader}
-	if !isJSON(resp.Header.Get("Content-Type")) {
-		return body, nil
-	}
-	for {
-		b, err := br.Peek(1)
-		if err != nil || (b[0] != ' ' && b[0] != '\t' && b[0] != '\r' && b[0] != '\n') {
-			if err != nil || b[0] != '{' {
-				return body, nil // let the stream report what it finds
-			}
-			break
-		}
-		br.Discard(1)
-	}
-	b, err := io.ReadAll(io.LimitReader(br, maxAgentJSON))
-	resp.Reader.Close()
-	if err != nil {
-		return nil, fmt.Errorf("zai: reading response body: %w", classifyTransport(err))
-	}
-	if agentFailed(b) {
-		return nil, bodyError(resp.StatusCode, resp.Header, b)
-	}
-	var sse bytes.Buffer
-	sse.WriteString("data: ")
-	if err := json.Compact(&sse, b); err != nil {
-		return nil, &APIError{StatusCode: resp.StatusCode, Message: "decoding response: " + err.Error(),
-			RequestID: core.RequestID(resp.Header), raw: b}
-	}
-	sse.WriteString("\n\ndata: [DONE]\n\n")
-	return io.NopCloser(&sse), nil
 }
 
 func isJSON(contentType string) bool {

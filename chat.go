@@ -705,5 +705,9 @@ func openStream[T any](ctx context.Context, c *Client, r *core.Request, opts []O
 	if err != nil {
 		return nil, classifyTransport(err)
 	}
-	return newStream[T](ctx, resp.Reader, core.RequestID(resp.Header), cfg.StreamIdleTimeout, cfg.MaxEventSize), nil
+	body, err := jsonStreamBody(resp, hasErrorEnvelope)
+	if err != nil {
+		return nil, err
+	}
+	return newStream[T](ctx, body, core.RequestID(resp.Header), cfg.StreamIdleTimeout, cfg.MaxEventSize), nil
 }

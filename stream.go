@@ -1,6 +1,7 @@
 package zai
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/zai-go/zai/internal/core"
 	"github.com/zai-go/zai/internal/sse"
 )
 
@@ -254,3 +256,53 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 
 // RequestID returns the request id of the response (the X-Log-Id header).
 func (s *Stream[T]) RequestID() string { return s.requestID }
+
+// maxJSONInsteadOfStream caps a plain JSON body read in place of a stream.
+const maxJSONInsteadOfStream = 32 << 20
+
+// jsonStreamBody returns the SSE body of a stream response. A server may
+// answer a stream request with a plain JSON object instead, even with HTTP
+// 200: a body that failed reports becomes an *APIError, anything else a
+// stream of that one event.
+func jsonStreamBody(resp *core.Response, failed func([]byte) bool) (io.ReadCloser, error) {
+	br := bufio.NewReader(resp.Reader)
+	body := struct {
+		io.Reader
+		io.Closer
+	}{br, resp.Reader}
+	if !isJSON(resp.Header.Get("Content-Type")) {
+		return body, nil
+	}
+	for {
+		b, err := br.Peek(1)
+		if err != nil || (b[0] != ' ' && b[0] != '\t' && b[0] != '\r' && b[0] != '\n') {
+			if err != nil || b[0] != '{' {
+				return body, nil // let the stream report what it finds
+			}
+			break
+		}
+		br.Discard(1)
+	}
+	b, err := io.ReadAll(io.LimitReader(br, maxJSONInsteadOfStream))
+	resp.Reader.Close()
+	if err != nil {
+		return nil, fmt.Errorf("zai: reading response body: %w", classifyTransport(err))
+	}
+	if failed(b) {
+		return nil, bodyError(resp.StatusCode, resp.Header, b)
+	}
+	var sse bytes.Buffer
+	sse.WriteString("data: ")
+	if err := json.Compact(&sse, b); err != nil {
+		return nil, &APIError{StatusCode: resp.StatusCode, Message: "decoding response: " + err.Error(),
+			RequestID: core.RequestID(resp.Header), raw: b}
+	}
+	sse.WriteString("\n\ndata: [DONE]\n\n")
+	return io.NopCloser(&sse), nil
+}
+
+// hasErrorEnvelope reports whether b is one of the API's error bodies.
+func hasErrorEnvelope(b []byte) bool {
+	var e APIError
+	return fillFromBody(&e, b)
+}

@@ -471,3 +471,20 @@ func TestStreamRecordedWithoutObjectField(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+// A stream request answered with an error envelope and HTTP 200 (JSON, not
+// an event stream) returns that error from CreateStream.
+func TestStreamJSONErrorWith200(t *testing.T) {
+	rec, client := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		io.WriteString(w, `{"error":{"code":"1113","message":"Insufficient balance"}}`)
+	})
+	stream, err := client.Chat.Completions.CreateStream(context.Background(), hiReq)
+	var apiErr *zai.APIError
+	if stream != nil || !errors.As(err, &apiErr) || apiErr.Code != "1113" || apiErr.StatusCode != 200 || !errors.Is(err, zai.ErrQuotaExceeded) {
+		t.Fatalf("stream %v err %v", stream, err)
+	}
+	if len(rec.requests()) != 1 {
+		t.Fatal("retried")
+	}
+}
