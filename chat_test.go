@@ -292,3 +292,24 @@ func TestChatResponseParallelToolCalls(t *testing.T) {
 		t.Fatalf("arguments %q: %v", calls[1].Function.Arguments, err)
 	}
 }
+
+func TestAccumulatorAudioAndIndependentResults(t *testing.T) {
+	var acc zai.ChatCompletionAccumulator
+	add := func(data string, ws string) {
+		c := zai.ChatCompletionChunk{Choices: []zai.ChatCompletionChunkChoice{{Delta: zai.ChatCompletionDelta{Audio: &zai.MessageAudio{ID: "a1", Data: data}}}}}
+		if ws != "" {
+			c.WebSearch = []zai.WebSearchResult{{Title: ws}}
+		}
+		acc.Add(c)
+	}
+	add("AAA", "first")
+	first := acc.Completion()
+	add("BBB", "second")
+	second := acc.Completion()
+	if first.Choices[0].Message.Audio.Data != "AAA" || first.WebSearch[0].Title != "first" {
+		t.Fatalf("a later Add changed an earlier result: %+v %+v", first.Choices[0].Message.Audio, first.WebSearch)
+	}
+	if second.Choices[0].Message.Audio.Data != "AAABBB" || second.Choices[0].Message.Audio.ID != "a1" || second.WebSearch[0].Title != "second" {
+		t.Fatalf("%+v %+v", second.Choices[0].Message.Audio, second.WebSearch)
+	}
+}

@@ -36,7 +36,8 @@ type choiceAcc struct {
 	reasoning    strings.Builder
 	toolCalls    []*toolCallAcc
 	finishReason string
-	audio        *MessageAudio
+	audio        *MessageAudio // ID and ExpiresAt; the data is in audioData
+	audioData    strings.Builder
 }
 
 type toolCallAcc struct {
@@ -84,7 +85,7 @@ func (a *ChatCompletionAccumulator) Add(chunk ChatCompletionChunk) {
 			if ch.audio == nil {
 				ch.audio = &MessageAudio{}
 			}
-			ch.audio.Data += d.Audio.Data
+			ch.audioData.WriteString(d.Audio.Data)
 			if d.Audio.ID != "" {
 				ch.audio.ID = d.Audio.ID
 			}
@@ -147,8 +148,8 @@ func (a *ChatCompletionAccumulator) Completion() *ChatCompletion {
 		Object:        object,
 		Created:       a.created,
 		Model:         a.model,
-		WebSearch:     a.webSearch,
-		ContentFilter: a.contentFilter,
+		WebSearch:     slices.Clone(a.webSearch),
+		ContentFilter: slices.Clone(a.contentFilter),
 		Choices:       make([]ChatCompletionChoice, 0, len(a.choices)),
 	}
 	if a.usage != nil {
@@ -159,7 +160,11 @@ func (a *ChatCompletionAccumulator) Completion() *ChatCompletion {
 			Role:             c.role,
 			Content:          c.content.String(),
 			ReasoningContent: c.reasoning.String(),
-			Audio:            c.audio,
+		}
+		if c.audio != nil {
+			audio := *c.audio // a copy, so later chunks don't change this result
+			audio.Data = c.audioData.String()
+			m.Audio = &audio
 		}
 		if m.Role == "" {
 			m.Role = RoleAssistant
