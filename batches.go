@@ -121,8 +121,8 @@ type BatchError struct {
 	Line    int    `json:"line,omitempty"`
 }
 
-// BatchListParams pages GET /batches. Zero values are not sent.
-type BatchListParams struct {
+// BatchListRequest pages GET /batches. Zero values are not sent.
+type BatchListRequest struct {
 	// After is the id of the batch to list after.
 	After string `url:"after,omitempty"`
 	// Limit is the page size.
@@ -183,7 +183,7 @@ func (s *BatchService) Cancel(ctx context.Context, batchID string, opts ...Optio
 // List returns one page of batches.
 //
 // GET /batches?after=&limit=
-func (s *BatchService) List(ctx context.Context, params BatchListParams, opts ...Option) (*BatchList, error) {
+func (s *BatchService) List(ctx context.Context, params BatchListRequest, opts ...Option) (*BatchList, error) {
 	return call[BatchList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/batches", Query: params}, opts)
 }
 
@@ -196,8 +196,8 @@ var errCursorStuck = errors.New("zai: batch list cursor did not advance")
 // before. It stops when a page says has_more is false or comes back empty.
 // A failed fetch is yielded once as (zero, err) and ends the loop.
 //
-//	for batch, err := range client.Batches.All(ctx, zai.BatchListParams{Limit: 50}) { ... }
-func (s *BatchService) All(ctx context.Context, params BatchListParams, opts ...Option) iter.Seq2[Batch, error] {
+//	for batch, err := range client.Batches.All(ctx, zai.BatchListRequest{Limit: 50}) { ... }
+func (s *BatchService) All(ctx context.Context, params BatchListRequest, opts ...Option) iter.Seq2[Batch, error] {
 	return func(yield func(Batch, error) bool) {
 		for {
 			page, err := s.List(ctx, params, opts...)

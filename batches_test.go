@@ -121,7 +121,7 @@ func page(hasMore bool, ids ...string) string {
 	return fmt.Sprintf(`{"object":"list","data":[%s],"first_id":%q,"last_id":%q,"has_more":%t}`, strings.Join(data, ","), first, last, hasMore)
 }
 
-func collect(t *testing.T, client *zai.Client, params zai.BatchListParams) ([]string, error) {
+func collect(t *testing.T, client *zai.Client, params zai.BatchListRequest) ([]string, error) {
 	t.Helper()
 	var ids []string
 	for b, err := range client.Batches.All(context.Background(), params) {
@@ -139,7 +139,7 @@ func TestBatchesAllFollowsCursorUntilNoMore(t *testing.T) {
 		"b2": page(true, "b3", "b4"),
 		"b4": page(false, "b5"),
 	}))
-	ids, err := collect(t, client, zai.BatchListParams{Limit: 2})
+	ids, err := collect(t, client, zai.BatchListRequest{Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestBatchesAllStopsOnEmptyPage(t *testing.T) {
 		"":   page(true, "b1"),
 		"b1": page(true), // says more, sends none
 	}))
-	ids, err := collect(t, client, zai.BatchListParams{})
+	ids, err := collect(t, client, zai.BatchListRequest{})
 	if err != nil || len(ids) != 1 {
 		t.Fatalf("%v %v", ids, err)
 	}
@@ -174,7 +174,7 @@ func TestBatchesAllStopsOnEmptyPage(t *testing.T) {
 
 func TestBatchesAllStuckCursorIsAnError(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(page(true, "b1", "b2")))
-	ids, err := collect(t, client, zai.BatchListParams{})
+	ids, err := collect(t, client, zai.BatchListRequest{})
 	if err == nil || strings.Join(ids, ",") != "b1,b2,b1,b2" {
 		t.Fatalf("%v %v", ids, err)
 	}
@@ -194,7 +194,7 @@ func TestBatchesAllStartsAfterAndYieldsErrorOnce(t *testing.T) {
 	})
 	var ids []string
 	var errs []error
-	for b, err := range client.Batches.All(context.Background(), zai.BatchListParams{After: "b0"}) {
+	for b, err := range client.Batches.All(context.Background(), zai.BatchListRequest{After: "b0"}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -211,7 +211,7 @@ func TestBatchesAllStartsAfterAndYieldsErrorOnce(t *testing.T) {
 
 func TestBatchesAllBreakStopsFetching(t *testing.T) {
 	rec, client := newRecorder(t, pages(t, map[string]string{"": page(true, "b1", "b2")}))
-	for range client.Batches.All(context.Background(), zai.BatchListParams{}) {
+	for range client.Batches.All(context.Background(), zai.BatchListRequest{}) {
 		break
 	}
 	if n := len(rec.requests()); n != 1 {
@@ -221,7 +221,7 @@ func TestBatchesAllBreakStopsFetching(t *testing.T) {
 
 func TestBatchesList(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(page(true, "b1", "b2")))
-	l, err := client.Batches.List(context.Background(), zai.BatchListParams{After: "b0", Limit: 2})
+	l, err := client.Batches.List(context.Background(), zai.BatchListRequest{After: "b0", Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,8 +70,8 @@ func (f *FileObject) RawJSON() []byte { return f.raw }
 
 func (f *FileObject) setRawJSON(b []byte) { f.raw = b }
 
-// FileListParams filters GET /files. Zero values are not sent.
-type FileListParams struct {
+// FileListRequest filters GET /files. Zero values are not sent.
+type FileListRequest struct {
 	// Purpose selects files by purpose (BigModel requires it).
 	Purpose string `url:"purpose,omitempty"`
 	// After is the id of the file to list after.
@@ -136,7 +136,7 @@ func (s *FileService) Upload(ctx context.Context, req FileUploadRequest, opts ..
 // List returns a page of files.
 //
 // GET /files?purpose=&after=&order=&limit=
-func (s *FileService) List(ctx context.Context, params FileListParams, opts ...Option) (*FileList, error) {
+func (s *FileService) List(ctx context.Context, params FileListRequest, opts ...Option) (*FileList, error) {
 	return call[FileList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/files", Query: params}, opts)
 }
 

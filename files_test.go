@@ -171,7 +171,7 @@ func TestFilesBadInputSendsNothing(t *testing.T) {
 
 func TestFilesList(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(fileListReply))
-	list, err := client.Files.List(context.Background(), zai.FileListParams{Purpose: "batch", After: "file-9", Order: "desc", Limit: 10})
+	list, err := client.Files.List(context.Background(), zai.FileListRequest{Purpose: "batch", After: "file-9", Order: "desc", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestFilesList(t *testing.T) {
 	if got.Method != "GET" || got.Path != "/api/paas/v4/files" || got.Query != "after=file-9&limit=10&order=desc&purpose=batch" {
 		t.Fatalf("%s %s?%s", got.Method, got.Path, got.Query)
 	}
-	if _, err := client.Files.List(context.Background(), zai.FileListParams{}); err != nil {
+	if _, err := client.Files.List(context.Background(), zai.FileListRequest{}); err != nil {
 		t.Fatal(err)
 	}
 	if q := rec.last(t).Query; q != "" {

@@ -227,6 +227,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 // Scripted is a reply queued with Reply, ReplyStream or ReplyError. Its
 // methods refine it and return it for chaining.
 type Scripted struct {
+	srv        *Server // its mu guards the fields below once queued
 	status     int
 	body       any
 	chunks     []any
@@ -239,6 +240,7 @@ type Scripted struct {
 }
 
 func (s *Server) add(sc *Scripted) *Scripted {
+	sc.srv = s
 	sc.dropAfter, sc.stallAfter, sc.times = -1, -1, 1
 	sc.header = http.Header{}
 	s.mu.Lock()
@@ -270,12 +272,16 @@ func (s *Server) ReplyError(status int, code, msg string) *Scripted {
 // "POST /chat/completions" or "GET /async-result/task-1". Other requests
 // skip it.
 func (sc *Scripted) On(method, path string) *Scripted {
+	sc.srv.mu.Lock()
+	defer sc.srv.mu.Unlock()
 	sc.route = method + " " + path
 	return sc
 }
 
 // Times makes the reply answer n requests instead of one.
 func (sc *Scripted) Times(n int) *Scripted {
+	sc.srv.mu.Lock()
+	defer sc.srv.mu.Unlock()
 	sc.times = n
 	return sc
 }
@@ -283,6 +289,8 @@ func (sc *Scripted) Times(n int) *Scripted {
 // WithRetryAfter adds a Retry-After header (whole seconds) or, for delays
 // under a second, Retry-After-Ms.
 func (sc *Scripted) WithRetryAfter(d time.Duration) *Scripted {
+	sc.srv.mu.Lock()
+	defer sc.srv.mu.Unlock()
 	if d%time.Second == 0 {
 		sc.header.Set("Retry-After", fmt.Sprint(int(d/time.Second)))
 	} else {
@@ -293,6 +301,8 @@ func (sc *Scripted) WithRetryAfter(d time.Duration) *Scripted {
 
 // WithHeader adds a response header.
 func (sc *Scripted) WithHeader(key, value string) *Scripted {
+	sc.srv.mu.Lock()
+	defer sc.srv.mu.Unlock()
 	sc.header.Set(key, value)
 	return sc
 }
@@ -300,6 +310,8 @@ func (sc *Scripted) WithHeader(key, value string) *Scripted {
 // DropAfter resets the connection after n events of a stream (or, for a
 // plain reply, before any body), as a failing network would.
 func (sc *Scripted) DropAfter(n int) *Scripted {
+	sc.srv.mu.Lock()
+	defer sc.srv.mu.Unlock()
 	sc.dropAfter = n
 	return sc
 }
@@ -307,11 +319,22 @@ func (sc *Scripted) DropAfter(n int) *Scripted {
 // StallAfter holds the connection open, silent, after n events, until the
 // client goes away or the server is closed.
 func (sc *Scripted) StallAfter(n int) *Scripted {
+	sc.srv.mu.Lock()
+	defer sc.srv.mu.Unlock()
 	sc.stallAfter = n
 	return sc
 }
 
 func (sc *Scripted) serve(w http.ResponseWriter, r *http.Request) {
+	sc.srv.mu.Lock()
+	snap := *sc
+	snap.header = sc.header.Clone()
+	sc.srv.mu.Unlock()
+	snap.write(w, r)
+}
+
+// write sends the reply; sc is a snapshot no builder touches.
+func (sc *Scripted) write(w http.ResponseWriter, r *http.Request) {
 	for k, v := range sc.header {
 		w.Header()[k] = v
 	}
