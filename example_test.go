@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"strings"
+	"time"
 
 	"github.com/zai-go/zai"
 	"github.com/zai-go/zai/zaitest"
@@ -134,4 +135,80 @@ func ExampleAPIError() {
 	// Output:
 	// 429 1113
 	// true false
+}
+
+func ExampleImageService_Generate() {
+	srv := zaitest.Start()
+	defer srv.Close()
+
+	resp, err := srv.Client().Images.Generate(context.Background(), zai.ImageRequest{
+		Model:  zai.ModelGLMImage,
+		Prompt: "A cute little kitten on a sunny windowsill",
+		Size:   "1280x1280",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(strings.HasPrefix(resp.Data[0].URL, "https://"))
+	// Output:
+	// true
+}
+
+func ExampleVideoService_GenerateAndWait() {
+	srv := zaitest.Start()
+	defer srv.Close()
+
+	// Submit, then poll until SUCCESS or FAIL; bound the wait with ctx.
+	res, err := srv.Client().Videos.GenerateAndWait(context.Background(),
+		zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "A cat is playing with a ball."},
+		zai.WithPollInterval(10*time.Millisecond),
+		zai.WithPollProgress(func(r *zai.AsyncResult) { fmt.Println(r.TaskStatus) }))
+	if err != nil {
+		log.Fatal(err) // errors.Is(err, zai.ErrTaskFailed) when the task fails
+	}
+	fmt.Println(strings.HasSuffix(res.VideoResult[0].URL, ".mp4"))
+	// Output:
+	// PROCESSING
+	// SUCCESS
+	// true
+}
+
+func ExampleAsyncResultService_Wait() {
+	srv := zaitest.Start()
+	defer srv.Close()
+	client := srv.Client()
+
+	task, err := client.Chat.Completions.CreateAsync(context.Background(), zai.ChatCompletionRequest{
+		Model: zai.ModelGLM4_7, Messages: []zai.Message{zai.UserMessage("Hello later")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.AsyncResult.Wait(context.Background(), task.ID, zai.WithPollInterval(10*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.TaskStatus, res.Choices[0].Message.Content)
+	// Output:
+	// SUCCESS Echo: Hello later
+}
+
+func ExampleEmbeddingService_Create() {
+	srv := zaitest.Start()
+	defer srv.Close()
+
+	resp, err := srv.Client().Embeddings.Create(context.Background(), zai.EmbeddingRequest{
+		Model:      zai.ModelEmbedding3,
+		Input:      zai.EmbeddingTexts("The cat sat on the mat.", "Interest rates rose."),
+		Dimensions: zai.Ptr(256),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range resp.Data {
+		fmt.Println(d.Index, len(d.Embedding))
+	}
+	// Output:
+	// 0 256
+	// 1 256
 }
