@@ -1,7 +1,6 @@
 package zai
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -71,20 +70,15 @@ func (in EmbeddingInput) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a string or an array of strings.
 func (in *EmbeddingInput) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*in = EmbeddingText(s)
-		return nil
-	}
-	var texts []string
-	if err := json.Unmarshal(b, &texts); err != nil {
+	texts, one, err := stringOrStrings(b)
+	if err != nil {
 		return err
 	}
-	*in = EmbeddingInput{Texts: texts}
+	if one {
+		*in = EmbeddingText(texts[0])
+	} else {
+		*in = EmbeddingInput{Texts: texts}
+	}
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package zai
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -100,20 +99,11 @@ func (v VideoImageURL) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a string or an array of strings.
 func (v *VideoImageURL) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*v = VideoImageURL{s}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
+	urls, _, err := stringOrStrings(b)
+	if err != nil {
 		return err
 	}
-	*v = many
+	*v = urls
 	return nil
 }
 
