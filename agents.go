@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"mime"
 	"net/http"
 	"strings"
 
@@ -515,7 +513,7 @@ type SlidesPage struct {
 // agentBody adds the "stream" field that the method decides.
 type agentBody struct {
 	*AgentRequest
-	Stream bool `json:"stream,omitempty"`
+	Stream bool `json:"stream"`
 }
 
 func (r *AgentRequest) validate() error {
@@ -540,19 +538,18 @@ func (r *AgentAsyncResultRequest) validate() error {
 
 // Invoke calls an agent and waits for its reply. Asynchronous agents reply
 // at once with Status AgentPending and an AsyncID. A reply with status
-// "failed" is returned as an *APIError.
+// "failed" is returned as an *APIError. It sends "stream": false, since the
+// slides agent streams unless told otherwise.
 //
 // POST /v1/agents (under the agents root, https://api.z.ai/api)
 func (s *AgentService) Invoke(ctx context.Context, req AgentRequest, opts ...Option) (*AgentResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(AgentResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/v1/agents", Agents: true, Body: agentBody{AgentRequest: &req}}
-	if err := s.client.doChecked(ctx, r, out, agentFailed, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[AgentResponse](ctx, s.client, &core.Request{
+		Method: http.MethodPost, Path: "/v1/agents", Root: true,
+		Body: agentBody{AgentRequest: &req, Stream: false}, Check: checkBody(agentFailed),
+	}, opts)
 }
 
 // InvokeStream calls an agent and returns its reply as a stream of chunks,
@@ -566,26 +563,10 @@ func (s *AgentService) InvokeStream(ctx context.Context, req AgentRequest, opts 
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	st, err := s.client.resolve(opts)
-	if err != nil {
-		return nil, err
-	}
-	cfg := st.config()
-	r := &core.Request{Method: http.MethodPost, Path: "/v1/agents", Agents: true, Body: agentBody{AgentRequest: &req, Stream: true}, Stream: true}
-	resp, err := cfg.Do(ctx, r)
-	if err != nil {
-		return nil, classifyTransport(err)
-	}
-	body, err := jsonStreamBody(resp, agentFailed)
-	if err != nil {
-		return nil, err
-	}
-	return newStream[AgentChunk](ctx, body, core.RequestID(resp.Header), cfg.StreamIdleTimeout, cfg.MaxEventSize), nil
-}
-
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	return openStream[AgentChunk](ctx, s.client, &core.Request{
+		Method: http.MethodPost, Path: "/v1/agents", Root: true,
+		Body: agentBody{AgentRequest: &req, Stream: true}, Check: checkBody(agentFailed),
+	}, opts)
 }
 
 // AsyncResult fetches the result of an asynchronous agent call. Status is
@@ -597,45 +578,66 @@ func (s *AgentService) AsyncResult(ctx context.Context, req AgentAsyncResultRequ
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	out := new(AgentResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/v1/agents/async-result", Agents: true, Body: &req}
-	if err := s.client.doChecked(ctx, r, out, agentFailed, opts); err != nil {
+	set, err := s.client.resolve(opts)
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return agentAsyncResult(ctx, set, &req)
 }
 
-// Wait polls AsyncResult until the task succeeds, fails or ctx ends, on the
-// same schedule as AsyncResult.Wait: the first poll at once, then gaps from
-// WithPollInterval (default DefaultPollInterval) growing to MaxPollInterval.
-// A failed task is an error that matches both ErrTaskFailed and *APIError
-// (errors.As).
+func agentAsyncResult(ctx context.Context, s *settings, req *AgentAsyncResultRequest) (*AgentResponse, error) {
+	return callWith[AgentResponse](ctx, s, &core.Request{
+		Method: http.MethodPost, Path: "/v1/agents/async-result", Root: true, Body: req, Check: checkBody(agentFailed),
+	})
+}
+
+// Wait polls AsyncResult until the task succeeds, fails or ctx ends, as
+// AsyncResult.Wait does: the first poll at once, then gaps from
+// WithPollInterval (default DefaultPollInterval) growing to MaxPollInterval,
+// WithPollProgress called once per poll. A failed task is an error that
+// matches both ErrTaskFailed and *APIError (errors.As). When ctx ends, Wait
+// returns the last reply it saw and an error matching ctx.Err().
+//
+// POST /v1/agents/async-result, repeatedly
 func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, opts ...Option) (*AgentResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	st, err := s.client.resolve(opts)
+	set, err := s.client.resolve(opts)
 	if err != nil {
 		return nil, err
 	}
-	poll := newPoller(st)
-	for {
-		res, err := s.AsyncResult(ctx, req, opts...)
+	return pollUntil(ctx, set, "agent task "+req.AsyncID, func(ctx context.Context) (*AgentResponse, *AsyncResult, bool, error) {
+		res, err := agentAsyncResult(ctx, set, &req)
 		if err != nil {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK && !apiErr.InStream {
-				return nil, fmt.Errorf("%w: %w", ErrTaskFailed, err)
+				progress := &AsyncResult{ID: req.AsyncID, RequestID: apiErr.RequestID, TaskStatus: TaskFail, raw: apiErr.raw}
+				return nil, progress, true, &agentTaskError{id: req.AsyncID, err: err}
 			}
-			return nil, err
+			return nil, nil, false, err
 		}
-		if res.Status == AgentSuccess || (res.Status == "" && len(res.Choices) > 0) {
-			return res, nil
+		done := res.Status == AgentSuccess || (res.Status == "" && len(res.Choices) > 0)
+		progress := &AsyncResult{ID: req.AsyncID, RequestID: res.RequestID, TaskStatus: TaskProcessing, raw: res.raw}
+		if done {
+			progress.TaskStatus = TaskSuccess
 		}
-		if err := poll.wait(ctx); err != nil {
-			return nil, fmt.Errorf("zai: waiting for agent task %s: %w", req.AsyncID, err)
-		}
-	}
+		return res, progress, done, nil
+	})
 }
+
+// agentTaskError is a failed agent task: it matches ErrTaskFailed and wraps
+// the *APIError the server sent.
+type agentTaskError struct {
+	id  string
+	err error
+}
+
+func (e *agentTaskError) Error() string {
+	return "zai: agent task " + e.id + " failed: " + strings.TrimPrefix(e.err.Error(), "zai: ")
+}
+func (e *agentTaskError) Is(target error) bool { return target == ErrTaskFailed }
+func (e *agentTaskError) Unwrap() error        { return e.err }
 
 // Conversation reads back a slides conversation: with
 // SlidesExportVariables it returns the exported file and image URLs
@@ -649,72 +651,9 @@ func (s *AgentService) Conversation(ctx context.Context, req AgentConversationRe
 	if req.ConversationID == "" {
 		return nil, invalidf("conversation_id is empty")
 	}
-	out := new(AgentResponse)
-	r := &core.Request{Method: http.MethodPost, Path: "/v1/agents/conversation", Agents: true, Body: &req}
-	if err := s.client.doChecked(ctx, r, out, agentFailed, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// doChecked is do for endpoints that report some failures inside an HTTP 200
-// body: failed inspects the body, and a failure becomes an *APIError.
-func (c *Client) doChecked(ctx context.Context, r *core.Request, out any, failed func([]byte) bool, opts []Option) error {
-	resp, err := c.send(ctx, r, opts)
-	if err != nil {
-		return err
-	}
-	if failed(resp.Body) {
-		return bodyError(resp.StatusCode, resp.Header, resp.Body)
-	}
-	return decodeInto(resp, out)
-}
-
-// bodyError builds the *APIError of a failure sent in a 2xx body.
-func bodyError(status int, header http.Header, body []byte) *APIError {
-	e := &APIError{StatusCode: status, RequestID: core.RequestID(header), raw: body}
-	fillFromBody(e, body)
-	if e.Message == "" && e.Code == "" {
-		e.Message = "the server reported a failure"
-	}
-	return e
-}
-
-// failureProbe reads the fields that mark a failure in a 200 body.
-type failureProbe struct {
-	Status  json.RawMessage `json:"status"`
-	Success *bool           `json:"success"`
-	Error   json.RawMessage `json:"error"`
-	Msg     string          `json:"msg"`
-	Code    json.RawMessage `json:"code"`
-}
-
-func probe(body []byte) (failureProbe, bool) {
-	var p failureProbe
-	b := bytes.TrimSpace(body)
-	if len(b) == 0 || b[0] != '{' || json.Unmarshal(b, &p) != nil {
-		return p, false
-	}
-	return p, true
-}
-
-// statusIs reports whether a status sent as a JSON string equals want.
-func statusIs(raw json.RawMessage, want string) bool {
-	var s string
-	return json.Unmarshal(raw, &s) == nil && strings.EqualFold(s, want)
-}
-
-// hasError reports whether raw is an error object with a code or message.
-func hasError(raw json.RawMessage) bool {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return len(raw) > 0 && raw[0] == '"' && string(raw) != `""`
-	}
-	var in innerError
-	if json.Unmarshal(raw, &in) != nil {
-		return false
-	}
-	return codeString(in.Code) != "" || in.Message != "" || in.Msg != ""
+	return call[AgentResponse](ctx, s.client, &core.Request{
+		Method: http.MethodPost, Path: "/v1/agents/conversation", Root: true, Body: &req, Check: checkBody(agentFailed),
+	}, opts)
 }
 
 // agentFailed recognises {"status":"failed","error":{...}} and any body

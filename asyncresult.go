@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -185,20 +184,26 @@ func (s *AsyncResultService) Get(ctx context.Context, id string, opts ...Option)
 	if strings.TrimSpace(id) == "" {
 		return nil, invalidf("task id is empty")
 	}
-	out := new(AsyncResult)
-	r := &core.Request{Method: http.MethodGet, Path: "/async-result/" + url.PathEscape(id)}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
+	set, err := s.client.resolve(opts)
+	if err != nil {
 		return nil, err
 	}
-	// An error envelope in a 200 body has no task status; without this
-	// check Wait would take it for a task still running.
-	if out.TaskStatus == "" {
-		e := &APIError{StatusCode: http.StatusOK, raw: out.raw}
-		if fillFromBody(e, out.raw) {
-			return nil, e
-		}
-	}
-	return out, nil
+	return getAsyncResult(ctx, set, id)
+}
+
+func getAsyncResult(ctx context.Context, s *settings, id string) (*AsyncResult, error) {
+	return callWith[AsyncResult](ctx, s, &core.Request{
+		Method: http.MethodGet, Path: "/async-result/" + url.PathEscape(id),
+		// A FAIL result may carry an error object: that is the task's
+		// failure, for Wait to report, not a failed request.
+		Check: checkBody(func(b []byte) bool {
+			if !hasErrorEnvelope(b) {
+				return false
+			}
+			p, _ := probe(b)
+			return p.TaskStatus == ""
+		}),
+	})
 }
 
 // Wait polls an async task until it ends or ctx is done. The first poll is
@@ -222,53 +227,56 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	poll := newPoller(set)
-	var last *AsyncResult
-	for {
-		res, err := s.Get(ctx, id, opts...)
+	return pollUntil(ctx, set, "task "+id, func(ctx context.Context) (*AsyncResult, *AsyncResult, bool, error) {
+		res, err := getAsyncResult(ctx, set, id)
 		if err != nil {
-			if ctx.Err() != nil {
-				return last, fmt.Errorf("zai: waiting for task %s: %w", id, err)
-			}
-			return last, err
-		}
-		last = res
-		if set.pollProgress != nil {
-			set.pollProgress(res)
+			return nil, nil, false, err
 		}
 		switch res.TaskStatus {
 		case TaskSuccess:
-			return res, nil
+			return res, res, true, nil
 		case TaskFail:
-			return res, taskFailed(id, res)
+			return res, res, true, taskFailed(id, res)
 		}
-		if err := poll.wait(ctx); err != nil {
-			return last, fmt.Errorf("zai: waiting for task %s (last status %s): %w", id, last.TaskStatus, err)
+		return res, res, false, nil
+	})
+}
+
+// pollUntil is the one poller of every Wait. poll fetches once and returns
+// the result, what WithPollProgress sees of it, whether the task is over,
+// and the error that ends the wait. The options were resolved once by the
+// caller; the gaps start at WithPollInterval (or DefaultPollInterval) and
+// grow by pollGrowth up to MaxPollInterval, or up to the first gap if that
+// is larger. When ctx ends, the last result comes back with an error that
+// matches ctx.Err().
+func pollUntil[T any](ctx context.Context, s *settings, what string, poll func(context.Context) (res *T, progress *AsyncResult, done bool, err error)) (*T, error) {
+	gap := max(cmp.Or(s.pollInterval, DefaultPollInterval), 0)
+	limit := max(MaxPollInterval, gap)
+	sleep := s.Sleep
+	if sleep == nil {
+		sleep = core.Sleep
+	}
+	var last *T
+	for {
+		res, progress, done, err := poll(ctx)
+		if res != nil {
+			last = res
 		}
+		if progress != nil && s.pollProgress != nil {
+			s.pollProgress(progress)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return last, wrapf(err, "waiting for %s", what)
+			}
+			return last, err
+		}
+		if done {
+			return res, nil
+		}
+		if err := sleep(ctx, gap); err != nil {
+			return last, wrapf(err, "waiting for %s", what)
+		}
+		gap = min(time.Duration(float64(gap)*pollGrowth), limit)
 	}
-}
-
-// poller spaces the polls of a Wait: gaps start at WithPollInterval (or
-// DefaultPollInterval) and grow by pollGrowth up to MaxPollInterval, or up to
-// the first gap if that is larger.
-type poller struct {
-	gap, limit time.Duration
-	sleep      func(context.Context, time.Duration) error
-}
-
-func newPoller(s *settings) *poller {
-	p := &poller{gap: cmp.Or(s.pollInterval, DefaultPollInterval), sleep: s.sleep}
-	p.gap = max(p.gap, 0)
-	p.limit = max(MaxPollInterval, p.gap)
-	if p.sleep == nil {
-		p.sleep = core.Sleep
-	}
-	return p
-}
-
-// wait sleeps the current gap and lengthens the next.
-func (p *poller) wait(ctx context.Context) error {
-	err := p.sleep(ctx, p.gap)
-	p.gap = min(time.Duration(float64(p.gap)*pollGrowth), p.limit)
-	return err
 }

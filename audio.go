@@ -1,14 +1,12 @@
 package zai
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -245,11 +243,7 @@ func (s *TranscriptionService) Create(ctx context.Context, req TranscriptionRequ
 	if err != nil {
 		return nil, err
 	}
-	out := new(Transcription)
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[Transcription](ctx, s.client, r, opts)
 }
 
 // CreateStream transcribes audio and returns the transcript as a stream of
@@ -349,10 +343,6 @@ type SpeechResponse struct {
 	RequestID string
 }
 
-// maxJSONSpeechBody bounds how much of a JSON-typed 200 body is read to
-// look for an error envelope.
-const maxJSONSpeechBody = 1 << 20
-
 // Create synthesises speech and returns the audio as a stream of bytes:
 //
 //	resp, err := client.Audio.Speech.Create(ctx, req)
@@ -367,43 +357,17 @@ func (s *SpeechService) Create(ctx context.Context, req SpeechRequest, opts ...O
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	r := &core.Request{
+	resp, err := download(ctx, s.client, &core.Request{
 		Method: http.MethodPost, Path: "/audio/speech", Body: speechBody{SpeechRequest: &req},
-		// Stream keeps the body open; the Accept header is the core's
-		// text/event-stream for streams, which this is not.
-		Stream: true, Header: http.Header{"Accept": {"audio/*, application/json"}},
-	}
-	resp, err := s.client.send(ctx, r, opts)
+		Accept: "audio/*, application/json",
+		// A JSON body in place of audio is read: an error envelope there is
+		// an *APIError, anything else is handed back unchanged.
+		Check: checkBody(hasErrorEnvelope),
+	}, opts)
 	if err != nil {
 		return nil, err
 	}
-	out := &SpeechResponse{Body: resp.Reader, ContentType: resp.Header.Get("Content-Type"), RequestID: core.RequestID(resp.Header)}
-	if mt, _, _ := mime.ParseMediaType(out.ContentType); mt == "application/json" {
-		if err := jsonSpeechBody(out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// jsonSpeechBody reads a JSON-typed body: an error envelope becomes an
-// *APIError; anything else is handed back unchanged.
-func jsonSpeechBody(out *SpeechResponse) error {
-	b, err := io.ReadAll(io.LimitReader(out.Body, maxJSONSpeechBody))
-	if err != nil {
-		out.Body.Close()
-		return fmt.Errorf("zai: reading response body: %w", err)
-	}
-	e := &APIError{StatusCode: http.StatusOK, RequestID: out.RequestID, raw: b}
-	if fillFromBody(e, b) {
-		out.Body.Close()
-		return e
-	}
-	out.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(b), out.Body), out.Body}
-	return nil
+	return &SpeechResponse{Body: resp.Reader, ContentType: resp.Header.Get("Content-Type"), RequestID: core.RequestID(resp.Header)}, nil
 }
 
 // CreateStream synthesises speech and returns the audio as a stream of

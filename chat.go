@@ -706,21 +706,3 @@ func (s *ChatCompletionService) CreateAsync(ctx context.Context, req ChatComplet
 	}
 	return call[AsyncTask](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/async/chat/completions", Body: chatBody{ChatCompletionRequest: &req}}, opts)
 }
-
-// openStream sends a streaming request and wraps the body.
-func openStream[T any](ctx context.Context, c *Client, r *core.Request, opts []Option) (*Stream[T], error) {
-	s, err := c.resolve(opts)
-	if err != nil {
-		return nil, err
-	}
-	cfg := s.config()
-	resp, err := cfg.Do(ctx, r)
-	if err != nil {
-		return nil, classifyTransport(err)
-	}
-	body, err := jsonStreamBody(resp, hasErrorEnvelope)
-	if err != nil {
-		return nil, err
-	}
-	return newStream[T](ctx, body, core.RequestID(resp.Header), cfg.StreamIdleTimeout, cfg.MaxEventSize), nil
-}

@@ -1,18 +1,15 @@
 package zai
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/zai-go/zai/internal/core"
 	"github.com/zai-go/zai/internal/jwt"
@@ -83,222 +80,31 @@ type Client struct {
 	opts *settings
 }
 
-// Option configures a Client when given to NewClient, or a single call when
-// given to a method, where it applies on top of the client's options.
-type Option func(*settings) error
-
-// settings are the resolved options. They are copied per call.
-type settings struct {
-	apiKey     secret
-	baseURL    string
-	agentsURL  string
-	jwtTTL     time.Duration // > 0: sign JWTs
-	signer     *jwt.Signer
-	httpClient *http.Client
-	header     http.Header
-	extraBody  map[string]any
-	maxRetries int
-	reqTimeout time.Duration
-	idle       time.Duration
-	maxEvent   int
-	logger     *slog.Logger
-
-	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
-	pollProgress func(*AsyncResult) // called with each polled result
-
-	// test hooks
-	sleep  func(context.Context, time.Duration) error
-	jitter func() float64
-	now    func() time.Time
-}
-
-// secret holds the API key and never prints it.
-type secret string
-
-func (secret) String() string               { return "[REDACTED]" }
-func (secret) GoString() string             { return `"[REDACTED]"` }
-func (secret) LogValue() slog.Value         { return slog.StringValue("[REDACTED]") }
-func (s secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
-
-// WithAPIKey sets the API key. Without it the client reads ZAI_API_KEY.
-func WithAPIKey(key string) Option {
-	return func(s *settings) error {
-		s.apiKey = secret(strings.TrimSpace(key))
-		s.signer = nil
-		return nil
-	}
-}
-
-// WithBaseURL sets the API base URL, such as BigModelBaseURL. Without it the
-// client reads ZAI_BASE_URL, then uses InternationalBaseURL.
-func WithBaseURL(u string) Option {
-	return func(s *settings) error {
-		s.baseURL = strings.TrimRight(u, "/")
-		return nil
-	}
-}
-
-// WithAgentsBaseURL sets the root that the agents paths (/v1/agents...) are
-// resolved against. By default it is derived from the base URL:
-// https://api.z.ai/api/paas/v4 gives https://api.z.ai/api.
-func WithAgentsBaseURL(u string) Option {
-	return func(s *settings) error {
-		s.agentsURL = strings.TrimRight(u, "/")
-		return nil
-	}
-}
-
-// WithHTTPClient sets the HTTP client. The default is a client with no
-// overall timeout (streams can run long) over a clone of
-// http.DefaultTransport, which refuses redirects to plain http on hosts that
-// are not loopback; a client of your own should do the same.
-func WithHTTPClient(c *http.Client) Option {
-	return func(s *settings) error {
-		if c == nil {
-			return fmt.Errorf("%w: WithHTTPClient(nil)", ErrInvalidRequest)
-		}
-		s.httpClient = c
-		return nil
-	}
-}
-
-// WithHeader sets a header on every request (or on one call).
-func WithHeader(key, value string) Option {
-	return func(s *settings) error {
-		s.header = s.header.Clone()
-		if s.header == nil {
-			s.header = http.Header{}
-		}
-		s.header.Set(key, value)
-		return nil
-	}
-}
-
-// WithExtraBody merges fields into the top-level JSON body of each request,
-// last, so they win over the SDK's own fields. It is for parameters this SDK
-// does not model yet.
-func WithExtraBody(fields map[string]any) Option {
-	return func(s *settings) error {
-		m := maps.Clone(s.extraBody)
-		if m == nil {
-			m = make(map[string]any, len(fields))
-		}
-		maps.Copy(m, fields)
-		s.extraBody = m
-		return nil
-	}
-}
-
-// WithMaxRetries sets how many times a failed request is retried (default 3;
-// 0 disables retries).
-func WithMaxRetries(n int) Option {
-	return func(s *settings) error {
-		if n < 0 {
-			return fmt.Errorf("%w: WithMaxRetries(%d)", ErrInvalidRequest, n)
-		}
-		s.maxRetries = n
-		return nil
-	}
-}
-
-// WithRequestTimeout bounds each attempt. For a buffered call it covers the
-// whole exchange; for a stream it stops once the response headers arrive, so
-// it never cuts a stream that is flowing (see WithStreamIdleTimeout). A timed
-// out attempt is retried; the error matches ErrTimeout and
-// context.DeadlineExceeded. Zero means no limit (the default).
-func WithRequestTimeout(d time.Duration) Option {
-	return func(s *settings) error {
-		s.reqTimeout = d
-		return nil
-	}
-}
-
-// WithStreamIdleTimeout ends a stream that stays silent (no event, no
-// keep-alive) for longer than d; Err then matches ErrTimeout. Zero means no
-// limit (the default).
-func WithStreamIdleTimeout(d time.Duration) Option {
-	return func(s *settings) error {
-		s.idle = d
-		return nil
-	}
-}
-
-// WithMaxStreamEventSize sets the largest server-sent event a stream accepts
-// (default 32 MiB). A larger event ends the stream with
-// ErrStreamEventTooLarge.
-func WithMaxStreamEventSize(n int) Option {
-	return func(s *settings) error {
-		s.maxEvent = n
-		return nil
-	}
-}
-
-// WithJWTAuth signs the API key ("id.secret") into short-lived JWTs, as the
-// official SDKs do when token caching is on, instead of sending the key
-// itself. Tokens live for ttl (210 s if ttl <= 0) and are cached and renewed
-// before they expire.
-func WithJWTAuth(ttl time.Duration) Option {
-	return func(s *settings) error {
-		if ttl <= 0 {
-			ttl = 210 * time.Second
-		}
-		s.jwtTTL = ttl
-		s.signer = nil
-		return nil
-	}
-}
-
-// WithLogger logs each attempt at slog.LevelDebug: method, path, status,
-// attempt, duration and request id, and each retry with its delay. Bodies and
-// keys are never logged.
-func WithLogger(l *slog.Logger) Option {
-	return func(s *settings) error {
-		s.logger = l
-		return nil
-	}
-}
-
-// WithPollInterval sets the first gap between polls of AsyncResult.Wait
-// (default DefaultPollInterval). Each later gap is 1.5 times the one before,
-// up to MaxPollInterval (or d itself, if d is larger).
-func WithPollInterval(d time.Duration) Option {
-	return func(s *settings) error {
-		if d <= 0 {
-			return fmt.Errorf("%w: WithPollInterval(%s)", ErrInvalidRequest, d)
-		}
-		s.pollInterval = d
-		return nil
-	}
-}
-
-// WithPollProgress calls fn with every result AsyncResult.Wait polls,
-// the final one included, so a program can show progress. fn runs on the
-// waiting goroutine and should return quickly.
-func WithPollProgress(fn func(*AsyncResult)) Option {
-	return func(s *settings) error {
-		s.pollProgress = fn
-		return nil
-	}
-}
-
 // NewClient returns a client configured by opts, falling back to the
 // ZAI_API_KEY and ZAI_BASE_URL environment variables. It fails with
-// ErrMissingAPIKey when there is no key, and with ErrInsecureBaseURL for a
-// plain-http base URL to a host that is not loopback.
+// ErrMissingAPIKey when there is no key, with ErrInvalidAPIKey for a key
+// that cannot be sent in a header, with ErrInsecureBaseURL for a plain-http
+// base URL to a host that is not loopback, and with ErrInvalidRequest for a
+// base URL that cannot work.
 func NewClient(opts ...Option) (*Client, error) {
 	s := &settings{
-		apiKey:     secret(strings.TrimSpace(os.Getenv(EnvAPIKey))),
-		baseURL:    strings.TrimRight(os.Getenv(EnvBaseURL), "/"),
-		maxRetries: DefaultMaxRetries,
-		httpClient: defaultHTTPClient,
+		Config: core.Config{
+			BaseURL:     strings.TrimRight(os.Getenv(EnvBaseURL), "/"),
+			HTTPClient:  defaultHTTPClient,
+			UserAgent:   "zai-go/" + Version,
+			MaxRetries:  DefaultMaxRetries,
+			DecodeError: decodeAPIError,
+			Retryable:   retryable,
+		},
+		apiKey: secret(strings.TrimSpace(os.Getenv(EnvAPIKey))),
 	}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
 		}
 	}
-	if s.baseURL == "" {
-		s.baseURL = InternationalBaseURL
+	if s.BaseURL == "" {
+		s.BaseURL = InternationalBaseURL
 	}
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -333,7 +139,7 @@ var defaultHTTPClient = &http.Client{Transport: defaultTransport(), CheckRedirec
 // redirect, even from https to http.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return errors.New("zai: stopped after 10 redirects")
+		return core.NoRetry(errors.New("stopped after 10 redirects"))
 	}
 	if req.URL.Scheme == "http" && !isLoopback(req.URL.Hostname()) {
 		return core.NoRetry(fmt.Errorf("%w (redirect to %s)", ErrInsecureBaseURL, req.URL.Host))
@@ -351,23 +157,25 @@ func defaultTransport() http.RoundTripper {
 	return t
 }
 
-// validate checks what can be known before a request: a key, a usable base
-// URL, and a JWT-signable key when JWT auth is on.
+// validate checks what can be known before a request (a key that fits in a
+// header, usable base URLs, a JWT-signable key when JWT auth is on) and
+// derives what follows from them: the root URL, the auth header and the
+// redaction of the key from errors.
 func (s *settings) validate() error {
 	if s.apiKey == "" {
 		return ErrMissingAPIKey
 	}
-	for _, raw := range []string{s.baseURL, s.agentsURL} {
-		if raw == "" {
-			continue
-		}
-		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			return fmt.Errorf("%w: base URL %q is not an absolute http(s) URL", ErrInvalidRequest, raw)
-		}
-		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-			return fmt.Errorf("%w (%s)", ErrInsecureBaseURL, u.Host)
-		}
+	if strings.ContainsFunc(string(s.apiKey), func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return fmt.Errorf("%w: the API key contains a control character", ErrInvalidRequest)
+	}
+	if err := checkBaseURL(s.BaseURL); err != nil {
+		return err
+	}
+	s.RootURL = s.agentsURL
+	if s.RootURL == "" {
+		s.RootURL = agentsRoot(s.BaseURL)
+	} else if err := checkBaseURL(s.RootURL); err != nil {
+		return err
 	}
 	if s.jwtTTL > 0 && s.signer == nil {
 		signer, err := jwt.NewSigner(string(s.apiKey), s.jwtTTL, s.now)
@@ -375,6 +183,51 @@ func (s *settings) validate() error {
 			return ErrInvalidAPIKey
 		}
 		s.signer = signer
+	}
+	key, signer := string(s.apiKey), s.signer
+	if signer != nil {
+		s.Auth = func() (string, error) { return "Bearer " + signer.Token(), nil }
+	} else {
+		s.Auth = func() (string, error) { return "Bearer " + key, nil }
+	}
+	s.Redact = newRedactor(key)
+	return nil
+}
+
+// checkBaseURL refuses a base URL that cannot work, before any request.
+func checkBaseURL(raw string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("%w: base URL %q %s", ErrInvalidRequest, raw, why)
+	}
+	if strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return bad("contains a space or control character")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return bad("does not parse")
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return bad("is not an absolute http(s) URL")
+	case u.Host == "" || u.Hostname() == "":
+		return bad("has no host")
+	case u.User != nil:
+		return bad("carries credentials; use WithAPIKey")
+	case u.RawQuery != "" || u.ForceQuery:
+		return bad("has a query; paths are appended to it")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return bad("has a fragment")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return bad("has a port outside 1-65535")
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return bad("has an empty port")
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("%w (%s)", ErrInsecureBaseURL, u.Host)
 	}
 	return nil
 }
@@ -398,7 +251,8 @@ func agentsRoot(base string) string {
 	return root
 }
 
-// resolve applies per-call options over the client's settings.
+// resolve applies per-call options over the client's settings, once per
+// call (and once per Wait, not once per poll).
 func (c *Client) resolve(opts []Option) (*settings, error) {
 	if len(opts) == 0 {
 		return c.opts, nil
@@ -409,50 +263,15 @@ func (c *Client) resolve(opts []Option) (*settings, error) {
 			return nil, err
 		}
 	}
-	// Re-check what an option may have changed; a JWT option or a new key
+	// Re-derive what an option may have changed; a JWT option or a new key
 	// drops the signer, which validate rebuilds, so the raw key is never sent.
-	if s.apiKey != c.opts.apiKey || s.baseURL != c.opts.baseURL || s.agentsURL != c.opts.agentsURL ||
-		s.jwtTTL != c.opts.jwtTTL || (s.jwtTTL > 0 && s.signer == nil) {
+	if s.apiKey != c.opts.apiKey || s.BaseURL != c.opts.BaseURL || s.agentsURL != c.opts.agentsURL ||
+		s.jwtTTL != c.opts.jwtTTL || s.signer != c.opts.signer || s.signer == nil && s.jwtTTL > 0 {
 		if err := s.validate(); err != nil {
 			return nil, err
 		}
 	}
 	return &s, nil
-}
-
-// config builds the core configuration for one call.
-func (s *settings) config() *core.Config {
-	agents := s.agentsURL
-	if agents == "" {
-		agents = agentsRoot(s.baseURL)
-	}
-	key, signer, jwtTTL := string(s.apiKey), s.signer, s.jwtTTL
-	return &core.Config{
-		BaseURL:       s.baseURL,
-		AgentsBaseURL: agents,
-		HTTPClient:    s.httpClient,
-		Header:        s.header,
-		UserAgent:     "zai-go/" + Version,
-		ExtraBody:     s.extraBody,
-		Auth: func() (string, error) {
-			if signer != nil {
-				return "Bearer " + signer.Token(), nil
-			}
-			if jwtTTL > 0 {
-				return "", ErrInvalidAPIKey // never fall back to the raw key
-			}
-			return "Bearer " + key, nil
-		},
-		MaxRetries:        s.maxRetries,
-		RequestTimeout:    s.reqTimeout,
-		StreamIdleTimeout: s.idle,
-		MaxEventSize:      s.maxEvent,
-		Logger:            s.logger,
-		DecodeError:       decodeAPIError,
-		Retryable:         retryable,
-		Sleep:             s.sleep,
-		Jitter:            s.jitter,
-	}
 }
 
 // String describes the client without its key.
@@ -461,7 +280,7 @@ func (c *Client) String() string {
 	if c.opts.jwtTTL > 0 {
 		auth = "jwt"
 	}
-	return fmt.Sprintf("zai.Client{baseURL: %s, auth: %s, key: [REDACTED]}", c.opts.baseURL, auth)
+	return fmt.Sprintf("zai.Client{baseURL: %s, auth: %s, key: [REDACTED]}", c.opts.BaseURL, auth)
 }
 
 // Format prints String for every verb, so %+v and %#v cannot reveal the key.
@@ -471,62 +290,9 @@ func (c *Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // BaseURL returns the base URL the client sends to.
-func (c *Client) BaseURL() string { return c.opts.baseURL }
+func (c *Client) BaseURL() string { return c.opts.BaseURL }
 
 // Ptr returns a pointer to v, for optional request fields:
 //
 //	req.Temperature = zai.Ptr(0.2)
 func Ptr[T any](v T) *T { return &v }
-
-// call sends a buffered request and decodes the JSON response into a new T.
-func call[T any](ctx context.Context, c *Client, r *core.Request, opts []Option) (*T, error) {
-	out := new(T)
-	if err := c.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// do sends a buffered request and decodes the JSON response into out.
-func (c *Client) do(ctx context.Context, r *core.Request, out any, opts []Option) error {
-	resp, err := c.send(ctx, r, opts)
-	if err != nil {
-		return err
-	}
-	return decodeInto(resp, out)
-}
-
-// send applies the call's options and sends r.
-func (c *Client) send(ctx context.Context, r *core.Request, opts []Option) (*core.Response, error) {
-	s, err := c.resolve(opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.config().Do(ctx, r)
-	if err != nil {
-		return nil, classifyTransport(err)
-	}
-	return resp, nil
-}
-
-// rawSetter is implemented by response types that keep their raw JSON.
-type rawSetter interface{ setRawJSON([]byte) }
-
-// decodeInto unmarshals a buffered response, keeping the raw bytes.
-func decodeInto(resp *core.Response, out any) error {
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return &APIError{
-			StatusCode: resp.StatusCode,
-			Message:    "decoding response: " + err.Error(),
-			RequestID:  core.RequestID(resp.Header),
-			raw:        resp.Body,
-		}
-	}
-	if rs, ok := out.(rawSetter); ok {
-		rs.setRawJSON(resp.Body)
-	}
-	return nil
-}

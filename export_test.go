@@ -8,11 +8,7 @@ import (
 // WithTestHooks replaces the sleep between retries, the jitter source and the
 // clock, for tests in package zai_test.
 func WithTestHooks(sleep func(context.Context, time.Duration) error, jitter func() float64, now func() time.Time) Option {
-	return func(s *settings) error {
-		s.sleep, s.jitter, s.now = sleep, jitter, now
-		s.signer = nil // re-create with the new clock
-		return nil
-	}
+	return withTestHooks(sleep, jitter, now)
 }
 
 // DecodeAPIError exposes the error decoder to tests.

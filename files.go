@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/url"
-	"os"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -126,11 +124,7 @@ func (s *FileService) Upload(ctx context.Context, req FileUploadRequest, opts ..
 	if err := applyMultipart(m, r); err != nil {
 		return nil, err
 	}
-	out := new(FileObject)
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[FileObject](ctx, s.client, r, opts)
 }
 
 // List returns a page of files.
@@ -160,60 +154,11 @@ func (s *FileService) Content(ctx context.Context, fileID string, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	r := &core.Request{
-		Method: http.MethodGet,
-		Path:   "/files/" + seg + "/content",
-		Stream: true,
-		// The core asks streams for text/event-stream; this is a download.
-		Header: http.Header{"Accept": {"application/binary, */*"}},
-	}
-	resp, err := s.client.send(ctx, r, opts)
+	resp, err := download(ctx, s.client, &core.Request{
+		Method: http.MethodGet, Path: "/files/" + seg + "/content", Accept: "application/binary, */*",
+	}, opts)
 	if err != nil {
 		return nil, err
 	}
 	return resp.Reader, nil
-}
-
-// pathSegment escapes an id for use as one path segment, refusing an empty
-// id and the dot segments that would climb the path.
-func pathSegment(what, id string) (string, error) {
-	if id == "" {
-		return "", invalidf("%s is empty", what)
-	}
-	if id == "." || id == ".." {
-		return "", invalidf("%s %q is not an id", what, id)
-	}
-	return url.PathEscape(id), nil
-}
-
-// formFile checks a file given by path or reader and describes its part.
-func formFile(field, path string, r io.Reader, name, contentType string) (core.FormFile, error) {
-	switch {
-	case path != "" && r != nil:
-		return core.FormFile{}, invalidf("set a file path or a reader, not both")
-	case path == "" && r == nil:
-		return core.FormFile{}, invalidf("no file: set a path or a reader")
-	case path != "":
-		f, err := os.Open(path)
-		if err != nil {
-			return core.FormFile{}, invalidf("file: %v", err)
-		}
-		st, err := f.Stat()
-		f.Close()
-		if err != nil {
-			return core.FormFile{}, invalidf("file: %v", err)
-		}
-		if st.IsDir() {
-			return core.FormFile{}, invalidf("file %s is a directory", path)
-		}
-	}
-	return core.FormFile{Field: field, Path: path, Reader: r, FileName: name, ContentType: contentType}, nil
-}
-
-// applyMultipart sets r's body to the form; its failures are bad input.
-func applyMultipart(m *core.Multipart, r *core.Request) error {
-	if err := m.Apply(r); err != nil {
-		return invalidf("%v", err)
-	}
-	return nil
 }

@@ -212,11 +212,8 @@ func (s *OCRService) Handwriting(ctx context.Context, req HandwritingRequest, op
 	if err := applyMultipart(&core.Multipart{Fields: fields, Files: []core.FormFile{file}}, r); err != nil {
 		return nil, err
 	}
-	out := new(HandwritingResult)
-	if err := s.client.doChecked(ctx, r, out, parserFailed, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	r.Check = checkBody(parserFailed)
+	return call[HandwritingResult](ctx, s.client, r, opts)
 }
 
 // File parser tools.
@@ -351,11 +348,8 @@ func (s *OCRService) ParseFile(ctx context.Context, req FileParseRequest, opts .
 		return nil, err
 	}
 	r.Path = "/files/parser/create"
-	out := new(FileParseTask)
-	if err := s.client.doChecked(ctx, r, out, parserFailed, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	r.Check = checkBody(parserFailed)
+	return call[FileParseTask](ctx, s.client, r, opts)
 }
 
 // ParseResult fetches the outcome of ParseFile in format ParseFormatText or
@@ -372,12 +366,9 @@ func (s *OCRService) ParseResult(ctx context.Context, taskID, format string, opt
 	if err != nil {
 		return nil, err
 	}
-	out := new(FileParseResult)
 	r := &core.Request{Method: http.MethodGet, Path: "/files/parser/result/" + task + "/" + ft}
-	if err := s.client.doChecked(ctx, r, out, parserFailed, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	r.Check = checkBody(parserFailed)
+	return call[FileParseResult](ctx, s.client, r, opts)
 }
 
 // ParseFileSync parses a document and waits for the text. FileType is
@@ -394,11 +385,8 @@ func (s *OCRService) ParseFileSync(ctx context.Context, req FileParseRequest, op
 		return nil, err
 	}
 	r.Path = "/files/parser/sync"
-	out := new(FileParseResult)
-	if err := s.client.doChecked(ctx, r, out, parserFailed, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	r.Check = checkBody(parserFailed)
+	return call[FileParseResult](ctx, s.client, r, opts)
 }
 
 // parserFailed recognises the failures the parser and OCR endpoints send

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,7 +36,9 @@ import (
 // The stream closes its body as soon as it ends.
 type Stream[T any] struct {
 	body      io.ReadCloser
+	src       io.Reader // body, behind the idle timer when there is one
 	dec       *sse.Decoder
+	whole     *T              // a JSON body given in place of events, yet to be read
 	ctx       context.Context // Background for NewStream
 	requestID string
 	idle      time.Duration
@@ -66,18 +69,78 @@ func NewStream[T any](body io.ReadCloser) *Stream[T] {
 }
 
 func newStream[T any](ctx context.Context, body io.ReadCloser, requestID string, idle time.Duration, maxEvent int) *Stream[T] {
-	s := &Stream[T]{body: body, ctx: ctx, requestID: requestID, idle: idle}
-	var r io.Reader = body
+	s := &Stream[T]{body: body, src: body, ctx: ctx, requestID: requestID, idle: idle}
 	if idle > 0 {
-		s.timer = time.AfterFunc(idle, func() {
-			s.idleFired.Store(true)
-			s.closeBody()
-		})
-		r = &idleReader{r: body, timer: s.timer, idle: idle}
+		// onIdle must not touch s.timer: it may fire before AfterFunc has
+		// returned the timer.
+		s.timer = time.AfterFunc(idle, s.onIdle)
+		s.src = &idleReader{r: body, timer: s.timer, idle: idle}
 	}
-	s.dec = sse.NewDecoder(r, maxEvent)
+	s.dec = sse.NewDecoder(s.src, maxEvent)
 	return s
 }
+
+func (s *Stream[T]) onIdle() {
+	s.idleFired.Store(true)
+	s.closer.Do(func() { s.closeErr = s.body.Close() })
+}
+
+// takeJSON handles a response typed as JSON, which a server may send in
+// place of a stream, even with HTTP 200: a failure (as check sees it)
+// becomes the error, anything else the stream's one value. A body that does
+// not start with an object is left to the event decoder. The idle timer
+// already runs, so a server that stalls here ends with ErrTimeout.
+func (s *Stream[T]) takeJSON(status int, header http.Header, check func(int, http.Header, []byte) error) error {
+	br := bufio.NewReader(s.src)
+	s.dec = sse.NewDecoder(br, 0)
+	for {
+		b, err := br.Peek(1)
+		if err != nil || !isSpace(b[0]) {
+			if err != nil || b[0] != '{' {
+				return nil // let the stream report what it finds
+			}
+			break
+		}
+		br.Discard(1)
+	}
+	b, err := io.ReadAll(io.LimitReader(br, maxJSONInsteadOfStream))
+	if err != nil {
+		err = s.readError(err)
+		s.closeBody()
+		return err
+	}
+	s.closeBody()
+	if check != nil {
+		if err := check(status, header, b); err != nil {
+			return err
+		}
+	}
+	v := new(T)
+	if s.prepare != nil {
+		s.prepare(v)
+	}
+	if wd, ok := any(v).(wholeBodyDecoder); ok {
+		err = wd.decodeWholeBody(b)
+	} else {
+		err = json.Unmarshal(b, v)
+	}
+	if err != nil {
+		return &APIError{StatusCode: status, Message: "decoding response: " + err.Error(),
+			RequestID: core.RequestID(header), raw: b}
+	}
+	if rs, ok := any(v).(rawSetter); ok {
+		rs.setRawJSON(b)
+	}
+	s.whole = v
+	return nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// wholeBodyDecoder is implemented by event types that can stand for a whole
+// JSON response: a chunk made of a chat.completion carries its message as
+// the delta, so nothing of the answer is lost.
+type wholeBodyDecoder interface{ decodeWholeBody([]byte) error }
 
 // idleReader restarts the idle timer whenever bytes arrive, keep-alive
 // comments included: the timer measures silence, not slow generation.
@@ -104,6 +167,11 @@ func (s *Stream[T]) Next() bool {
 	if s.done {
 		return false
 	}
+	if s.whole != nil {
+		s.cur, s.whole = *s.whole, nil
+		s.done = true // the body is read and closed; Err stays nil
+		return true
+	}
 	for {
 		ev, err := s.dec.Next()
 		if err != nil {
@@ -119,6 +187,7 @@ func (s *Stream[T]) Next() bool {
 			continue // an empty data field is a heartbeat
 		}
 		if bytes.Equal(bytes.TrimSpace(data), doneData) {
+			s.drain()
 			s.finish(nil)
 			return false
 		}
@@ -211,6 +280,21 @@ func (s *Stream[T]) finish(err error) {
 	s.closeBody()
 }
 
+// Draining bounds: a server normally ends the body right after [DONE].
+const (
+	drainBytes = 4 << 10
+	drainWait  = 100 * time.Millisecond
+)
+
+// drain reads what follows [DONE], up to drainBytes or drainWait, so that the
+// connection can go back to the pool: net/http closes a connection whose
+// body is closed before its end.
+func (s *Stream[T]) drain() {
+	t := time.AfterFunc(drainWait, func() { s.body.Close() })
+	defer t.Stop()
+	_, _ = io.CopyN(io.Discard, s.src, drainBytes)
+}
+
 // Current returns the value read by the last successful Next.
 func (s *Stream[T]) Current() T { return s.cur }
 
@@ -220,7 +304,9 @@ func (s *Stream[T]) Current() T { return s.cur }
 func (s *Stream[T]) Err() error { return s.err }
 
 // Close stops the stream and releases its connection. It is idempotent and
-// safe to call from another goroutine while Next is blocked.
+// safe to call from another goroutine while Next is blocked. A stream read
+// to its end returns its connection to the pool; one closed before its end
+// drops the connection, since the rest of the body cannot be skipped.
 func (s *Stream[T]) Close() error {
 	s.userClosed.Store(true)
 	s.closeBody()
@@ -259,50 +345,3 @@ func (s *Stream[T]) RequestID() string { return s.requestID }
 
 // maxJSONInsteadOfStream caps a plain JSON body read in place of a stream.
 const maxJSONInsteadOfStream = 32 << 20
-
-// jsonStreamBody returns the SSE body of a stream response. A server may
-// answer a stream request with a plain JSON object instead, even with HTTP
-// 200: a body that failed reports becomes an *APIError, anything else a
-// stream of that one event.
-func jsonStreamBody(resp *core.Response, failed func([]byte) bool) (io.ReadCloser, error) {
-	br := bufio.NewReader(resp.Reader)
-	body := struct {
-		io.Reader
-		io.Closer
-	}{br, resp.Reader}
-	if !isJSON(resp.Header.Get("Content-Type")) {
-		return body, nil
-	}
-	for {
-		b, err := br.Peek(1)
-		if err != nil || (b[0] != ' ' && b[0] != '\t' && b[0] != '\r' && b[0] != '\n') {
-			if err != nil || b[0] != '{' {
-				return body, nil // let the stream report what it finds
-			}
-			break
-		}
-		br.Discard(1)
-	}
-	b, err := io.ReadAll(io.LimitReader(br, maxJSONInsteadOfStream))
-	resp.Reader.Close()
-	if err != nil {
-		return nil, fmt.Errorf("zai: reading response body: %w", classifyTransport(err))
-	}
-	if failed(b) {
-		return nil, bodyError(resp.StatusCode, resp.Header, b)
-	}
-	var sse bytes.Buffer
-	sse.WriteString("data: ")
-	if err := json.Compact(&sse, b); err != nil {
-		return nil, &APIError{StatusCode: resp.StatusCode, Message: "decoding response: " + err.Error(),
-			RequestID: core.RequestID(resp.Header), raw: b}
-	}
-	sse.WriteString("\n\ndata: [DONE]\n\n")
-	return io.NopCloser(&sse), nil
-}
-
-// hasErrorEnvelope reports whether b is one of the API's error bodies.
-func hasErrorEnvelope(b []byte) bool {
-	var e APIError
-	return fillFromBody(&e, b)
-}

@@ -141,15 +141,11 @@ func (s *VoiceService) Clone(ctx context.Context, req VoiceCloneRequest, opts ..
 //
 // GET /voice/list?voiceName=...&voiceType=...
 func (s *VoiceService) List(ctx context.Context, req VoiceListRequest, opts ...Option) (*VoiceList, error) {
-	out := new(VoiceList)
 	r := &core.Request{Method: http.MethodGet, Path: "/voice/list", Query: req}
 	if req.RequestID != "" {
 		r.Header = http.Header{"Request-Id": {req.RequestID}}
 	}
-	if err := s.client.do(ctx, r, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call[VoiceList](ctx, s.client, r, opts)
 }
 
 // Delete deletes a cloned voice.

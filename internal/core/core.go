@@ -40,12 +40,12 @@ const (
 // A Config is copied per call; fields holding maps or pointers are treated as
 // read-only once shared.
 type Config struct {
-	BaseURL       string // e.g. https://api.z.ai/api/paas/v4
-	AgentsBaseURL string // e.g. https://api.z.ai/api
-	HTTPClient    *http.Client
-	Header        http.Header
-	UserAgent     string
-	ExtraBody     map[string]any
+	BaseURL    string // e.g. https://api.z.ai/api/paas/v4
+	RootURL    string // the host's API root, e.g. https://api.z.ai/api
+	HTTPClient *http.Client
+	Header     http.Header
+	UserAgent  string
+	ExtraBody  map[string]any
 
 	// Auth returns the Authorization header value for one attempt.
 	Auth func() (string, error)
@@ -61,6 +61,9 @@ type Config struct {
 	// Retryable reports whether an error returned by DecodeError is worth
 	// another attempt (before the x-should-retry header is consulted).
 	Retryable func(status int, err error) bool
+	// Redact removes secrets from an error before it is logged or returned:
+	// a server may echo the key back in a message or a redirect URL.
+	Redact func(error) error
 
 	// Test hooks; nil means the real thing.
 	Sleep  func(ctx context.Context, d time.Duration) error
@@ -71,9 +74,12 @@ type Config struct {
 type Request struct {
 	Method string
 	Path   string // relative to the base URL, starting with "/"
-	Agents bool   // resolve Path against AgentsBaseURL instead of BaseURL
+	Root   bool   // resolve Path against RootURL instead of BaseURL
 	Query  any    // url.Values, or a struct with `url` tags
 	Header http.Header
+	// Accept is the Accept header; empty means application/json, or
+	// text/event-stream for a Stream.
+	Accept string
 
 	// Body is encoded as JSON, with Config.ExtraBody merged last.
 	Body any
@@ -84,11 +90,25 @@ type Request struct {
 	Replayable bool
 	// ContentType of a NewBody body.
 	ContentType string
+	// Cleanup, if set, runs once when Do returns, whatever the outcome: a
+	// multipart body stops its writer there, so the caller's reader is
+	// never read after the call.
+	Cleanup func()
 
-	// Stream keeps the response body open for the caller. The per-attempt
-	// timeout then stops at the response headers.
-	Stream bool
+	// Stream asks for server-sent events and keeps the body open for the
+	// caller; Unbuffered keeps the body open without asking for events (a
+	// download). Either way the per-attempt timeout stops at the headers.
+	Stream     bool
+	Unbuffered bool
+
+	// Check inspects a buffered 2xx body for a failure that the server
+	// reports with a success status. Its error is returned as is (after
+	// Redact) and never retried.
+	Check func(status int, header http.Header, body []byte) error
 }
+
+// open reports whether the body is handed to the caller unread.
+func (r *Request) open() bool { return r.Stream || r.Unbuffered }
 
 // Response is a successful (2xx) response.
 type Response struct {
@@ -134,6 +154,9 @@ func (e *TimeoutError) Unwrap() error { return e.Err }
 // failures. The returned error is the last attempt's: an error from
 // DecodeError, a transport error, or the context's error.
 func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
+	if r.Cleanup != nil {
+		defer r.Cleanup()
+	}
 	target, err := c.url(r)
 	if err != nil {
 		return nil, err
@@ -159,7 +182,7 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 		c.log(ctx, slog.LevelDebug, "zai: retrying", slog.String("path", r.Path),
 			slog.Int("attempt", attempt+1), slog.Duration("delay", delay), slog.String("error", err.Error()))
 		if serr := c.sleep(ctx, delay); serr != nil {
-			return nil, fmt.Errorf("zai: waiting to retry: %w (last error: %w)", serr, err)
+			return nil, fmt.Errorf("waiting to retry: %w (last error: %w)", serr, err)
 		}
 	}
 }
@@ -182,12 +205,12 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	req, err := c.newHTTPRequest(actx, r, target, body)
 	if err != nil {
 		release()
-		return nil, false, nil, err
+		return nil, false, nil, c.redact(err)
 	}
 	start := time.Now()
 	hresp, err := c.client().Do(req)
 	if err != nil {
-		err = c.transportError(ctx, actx, err)
+		err = c.redact(c.transportError(ctx, actx, err))
 		release()
 		c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 		return nil, isRetryableTransport(ctx, err), nil, err
@@ -197,7 +220,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		b, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
 		hresp.Body.Close()
 		release()
-		err = c.DecodeError(hresp.StatusCode, hresp.Header, b)
+		err = c.redact(c.DecodeError(hresp.StatusCode, hresp.Header, b))
 		retry = c.Retryable(hresp.StatusCode, err)
 		switch strings.ToLower(hresp.Header.Get("X-Should-Retry")) {
 		case "true":
@@ -208,7 +231,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		return nil, retry, hresp.Header, err
 	}
-	if r.Stream {
+	if r.open() {
 		// From here the idle timeout guards a flowing stream. If the attempt
 		// timer already fired, the body is cancelled: fail the attempt as a
 		// timeout (retryable, nothing was read) rather than hand it out.
@@ -229,14 +252,21 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	b, err := readBody(hresp)
 	hresp.Body.Close()
 	if err != nil {
-		err = c.transportError(ctx, actx, err)
+		err = c.redact(fmt.Errorf("reading response body: %w", c.transportError(ctx, actx, err)))
 		release()
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		// The server answered 2xx, so it did the work (and may have billed
 		// it): sending the request again could do it twice.
-		return nil, false, nil, fmt.Errorf("zai: reading response body: %w", err)
+		return nil, false, nil, err
 	}
 	release()
+	if r.Check != nil {
+		if err := r.Check(hresp.StatusCode, hresp.Header, b); err != nil {
+			err = c.redact(err)
+			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
+			return nil, false, nil, err
+		}
+	}
 	c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
 	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: b}, false, nil, nil
 }
@@ -258,12 +288,19 @@ func readBody(resp *http.Response) ([]byte, error) {
 // wins, then the per-attempt timeout.
 func (c *Config) transportError(ctx, actx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("zai: %w", ctxErr)
+		return ctxErr
 	}
 	if context.Cause(actx) == errAttemptTimeout {
 		return &TimeoutError{After: c.RequestTimeout, Err: err}
 	}
-	return fmt.Errorf("zai: %w", err)
+	return err
+}
+
+func (c *Config) redact(err error) error {
+	if c.Redact == nil || err == nil {
+		return err
+	}
+	return c.Redact(err)
 }
 
 // NoRetry marks err as one that no retry can fix, such as a refused
@@ -278,17 +315,42 @@ func isRetryableTransport(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	if errors.As(err, new(noRetryError)) {
+	if errors.As(err, new(noRetryError)) || errors.As(err, new(*BodySourceError)) {
 		return false
 	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+	var recErr tls.RecordHeaderError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &recErr) {
 		return false
+	}
+	// net/http reports these with unexported errors; their text is stable.
+	// No wait fixes an invalid header or a redirect loop.
+	msg := err.Error()
+	for _, s := range permanentTransport {
+		if strings.Contains(msg, s) {
+			return false
+		}
 	}
 	return true
 }
+
+var permanentTransport = []string{
+	"invalid header field",
+	"stopped after 10 redirects",
+	"unsupported protocol scheme",
+	"no Host in request URL",
+}
+
+// BodySourceError reports that the caller's body source (a file or reader
+// being uploaded) failed while it was read. Resending cannot help.
+type BodySourceError struct{ Err error }
+
+func (e *BodySourceError) Error() string { return "reading the request body: " + e.Err.Error() }
+
+// Unwrap returns the source's error.
+func (e *BodySourceError) Unwrap() error { return e.Err }
 
 // releasingBody cancels the attempt's context when the stream is closed.
 type releasingBody struct {
@@ -339,9 +401,12 @@ func (c *Config) newHTTPRequest(ctx context.Context, r *Request, target string, 
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
 	}
-	if r.Stream {
+	switch {
+	case r.Accept != "":
+		h.Set("Accept", r.Accept)
+	case r.Stream:
 		h.Set("Accept", "text/event-stream")
-	} else {
+	default:
 		h.Set("Accept", "application/json")
 	}
 	if c.UserAgent != "" {
@@ -366,8 +431,8 @@ func (c *Config) newHTTPRequest(ctx context.Context, r *Request, target string, 
 // url joins the base URL and the path and appends the query string.
 func (c *Config) url(r *Request) (string, error) {
 	base := c.BaseURL
-	if r.Agents {
-		base = c.AgentsBaseURL
+	if r.Root {
+		base = c.RootURL
 	}
 	u := strings.TrimRight(base, "/") + r.Path
 	if r.Query != nil {
@@ -431,29 +496,45 @@ func (c *Config) retryDelay(attempt int, h http.Header) time.Duration {
 }
 
 // ServerDelay reads Retry-After-Ms, then Retry-After (seconds, fractional
-// allowed, or an HTTP date), capped at MaxServerDelay.
+// allowed, or an HTTP date), capped at MaxServerDelay. A value too large
+// for a time.Duration (1e300 ms, Inf) is capped too, never overflowed into a
+// negative wait; NaN and negative values are ignored.
 func ServerDelay(h http.Header, now time.Time) (time.Duration, bool) {
 	if h == nil {
 		return 0, false
 	}
-	var d time.Duration
-	ok := false
 	if v := h.Get("Retry-After-Ms"); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
-			d, ok = time.Duration(ms*float64(time.Millisecond)), true
+		if d, ok := capped(v, float64(time.Millisecond)); ok {
+			return d, true
 		}
 	}
-	if v := h.Get("Retry-After"); !ok && v != "" {
-		if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
-			d, ok = time.Duration(s*float64(time.Second)), true
-		} else if t, err := http.ParseTime(v); err == nil {
-			d, ok = max(t.Sub(now), 0), true
-		}
-	}
-	if !ok {
+	v := h.Get("Retry-After")
+	if v == "" {
 		return 0, false
 	}
-	return min(d, MaxServerDelay), true
+	if d, ok := capped(v, float64(time.Second)); ok {
+		return d, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(t.Sub(now), 0), MaxServerDelay), true
+	}
+	return 0, false
+}
+
+// capped parses v as a count of units and caps it at MaxServerDelay before
+// converting, since the conversion of a huge float is undefined.
+func capped(v string, unit float64) (time.Duration, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	if math.IsNaN(f) || f < 0 {
+		return 0, false
+	}
+	if f*unit >= float64(MaxServerDelay) {
+		return MaxServerDelay, true
+	}
+	return time.Duration(f * unit), true
 }
 
 func (c *Config) sleep(ctx context.Context, d time.Duration) error {

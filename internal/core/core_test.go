@@ -296,7 +296,7 @@ func TestURLQueryHeadersAndExtraBody(t *testing.T) {
 	defer srv.Close()
 	var delays []time.Duration
 	c := testConfig(srv.URL+"/api/paas/v4/", &delays)
-	c.AgentsBaseURL = srv.URL + "/api"
+	c.RootURL = srv.URL + "/api"
 	c.UserAgent = "zai-go/test"
 	c.Header = http.Header{"X-Custom": {"1"}}
 	c.ExtraBody = map[string]any{"extra": []int{1}, "model": "override"}
@@ -323,7 +323,7 @@ func TestURLQueryHeadersAndExtraBody(t *testing.T) {
 	if m["model"] != "override" || m["n"] != float64(1) || fmt.Sprint(m["extra"]) != "[1]" {
 		t.Fatalf("body %s", body)
 	}
-	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/v1/agents", Agents: true, Query: url.Values{"a": {"b"}}})
+	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/v1/agents", Root: true, Query: url.Values{"a": {"b"}}})
 	if err != nil || got.URL.Path != "/api/v1/agents" || got.URL.RawQuery != "a=b" {
 		t.Fatalf("agents url %s err %v", got.URL, err)
 	}

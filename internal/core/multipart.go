@@ -70,6 +70,20 @@ func (m *Multipart) Apply(r *Request) error {
 		prev     *io.PipeReader
 		prevDone chan struct{}
 	)
+	// stop ends the last attempt's writer and waits for it, so that no
+	// goroutine reads the caller's files once the call has returned.
+	stop := func() {
+		if prev != nil {
+			prev.CloseWithError(errBodyReplaced)
+			<-prevDone
+			prev = nil
+		}
+	}
+	r.Cleanup = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stop()
+	}
 	r.ContentType = "multipart/form-data; boundary=" + boundary
 	r.Replayable = replayable
 	r.NewBody = func() (io.Reader, error) {
@@ -79,14 +93,11 @@ func (m *Multipart) Apply(r *Request) error {
 		if attempts > 1 && !replayable {
 			return nil, errors.New("multipart body cannot be replayed")
 		}
-		if prev != nil {
-			// The transport may close an attempt's body after RoundTrip
-			// returns (a server that answers before reading the upload), so
-			// the last writer can still be reading the files. Stop it and
-			// wait before seeking them back.
-			prev.CloseWithError(errBodyReplaced)
-			<-prevDone
-		}
+		// The transport may close an attempt's body after RoundTrip
+		// returns (a server that answers before reading the upload), so
+		// the last writer can still be reading the files. Stop it and wait
+		// before seeking them back.
+		stop()
 		for i, f := range m.Files {
 			if s, ok := f.Reader.(io.Seeker); ok && f.Path == "" && attempts > 1 {
 				if _, err := s.Seek(starts[i], io.SeekStart); err != nil {
@@ -154,8 +165,20 @@ func writeFile(mw *multipart.Writer, f FormFile) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(part, src)
+	_, err = io.Copy(part, sourceReader{src})
 	return err
+}
+
+// sourceReader marks the errors of the caller's reader, which no retry can
+// fix, apart from the pipe errors of the transport side.
+type sourceReader struct{ r io.Reader }
+
+func (s sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &BodySourceError{Err: err}
+	}
+	return n, err
 }
 
 var errBodyReplaced = errors.New("multipart body replaced by a retry")

@@ -1,0 +1,349 @@
+package zai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+
+	"strings"
+
+	"github.com/zai-go/zai/internal/core"
+)
+
+// The one road to the wire. Every service method validates its input, then
+// makes one of these calls: call for a decoded JSON body, openStream for a
+// stream of events, download for a body handed over unread. Each resolves
+// the options once and sends through exchange, the only caller of the core.
+
+// call sends a buffered request and decodes the JSON response into a new T.
+// A 2xx body that carries an error envelope is an *APIError, unless
+// r.Check says otherwise.
+func call[T any](ctx context.Context, c *Client, r *core.Request, opts []Option) (*T, error) {
+	s, err := c.resolve(opts)
+	if err != nil {
+		return nil, err
+	}
+	return callWith[T](ctx, s, r)
+}
+
+// callWith is call with settings already resolved, for the polls of a Wait.
+func callWith[T any](ctx context.Context, s *settings, r *core.Request) (*T, error) {
+	if r.Check == nil {
+		r.Check = checkBody(hasErrorEnvelope)
+	}
+	resp, err := exchange(ctx, s, r)
+	if err != nil {
+		return nil, err
+	}
+	out := new(T)
+	if err := decodeInto(resp, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// openStream sends a streaming request and wraps the body. A JSON body
+// given in place of events is checked with r.Check (by default, for an
+// error envelope) and otherwise becomes the stream's one value.
+func openStream[T any](ctx context.Context, c *Client, r *core.Request, opts []Option) (*Stream[T], error) {
+	s, err := c.resolve(opts)
+	if err != nil {
+		return nil, err
+	}
+	return openStreamWith[T](ctx, s, r, nil)
+}
+
+// openStreamWith is openStream with settings resolved and a hook that
+// prepares each value before it is decoded.
+func openStreamWith[T any](ctx context.Context, s *settings, r *core.Request, prepare func(*T)) (*Stream[T], error) {
+	r.Stream = true
+	check := r.Check
+	if check == nil {
+		check = checkBody(hasErrorEnvelope)
+	}
+	r.Check = nil // a stream's body is not buffered by the core
+	resp, err := exchange(ctx, s, r)
+	if err != nil {
+		return nil, err
+	}
+	st := newStream[T](ctx, resp.Reader, core.RequestID(resp.Header), s.StreamIdleTimeout, s.MaxEventSize)
+	st.prepare = prepare
+	if isJSON(resp.Header.Get("Content-Type")) {
+		if err := st.takeJSON(resp.StatusCode, resp.Header, check); err != nil {
+			return nil, finishError(s.Redact(err))
+		}
+	}
+	return st, nil
+}
+
+// download sends a request whose 2xx body the caller reads (and closes).
+// With r.Check set, a body typed as JSON is read first and checked; it is
+// handed back whole when the check passes.
+func download(ctx context.Context, c *Client, r *core.Request, opts []Option) (*core.Response, error) {
+	s, err := c.resolve(opts)
+	if err != nil {
+		return nil, err
+	}
+	check := r.Check
+	r.Check, r.Unbuffered = nil, true
+	resp, err := exchange(ctx, s, r)
+	if err != nil || check == nil || !isJSON(resp.Header.Get("Content-Type")) {
+		return resp, err
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Reader, maxJSONInsteadOfStream))
+	if err == nil {
+		err = check(resp.StatusCode, resp.Header, b)
+	} else {
+		err = fmt.Errorf("reading response body: %w", err)
+	}
+	if err != nil {
+		resp.Reader.Close()
+		return nil, finishError(s.Redact(err))
+	}
+	resp.Reader = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b), resp.Reader), resp.Reader}
+	return resp, nil
+}
+
+// exchange is the only place that hands a request to the core.
+func exchange(ctx context.Context, s *settings, r *core.Request) (*core.Response, error) {
+	resp, err := s.Do(ctx, r)
+	if err != nil {
+		return nil, finishError(err)
+	}
+	return resp, nil
+}
+
+// finishError gives an error from the core its final form, once: a timeout
+// also matches ErrTimeout, and the text starts with "zai: " exactly once.
+func finishError(err error) error {
+	err = classifyTransport(err)
+	if strings.HasPrefix(err.Error(), "zai: ") {
+		return err
+	}
+	return &prefixed{err}
+}
+
+// prefixed adds the package prefix to an error from below.
+type prefixed struct{ err error }
+
+func (e *prefixed) Error() string { return "zai: " + e.err.Error() }
+func (e *prefixed) Unwrap() error { return e.err }
+
+// wrapf adds context to a finished error, keeping the one "zai: " prefix in
+// front: "zai: waiting for task t1: context deadline exceeded".
+func wrapf(err error, format string, args ...any) error {
+	return &wrapped{msg: fmt.Sprintf(format, args...), err: err}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string {
+	return "zai: " + e.msg + ": " + strings.TrimPrefix(e.err.Error(), "zai: ")
+}
+func (e *wrapped) Unwrap() error { return e.err }
+
+// decodeInto unmarshals a buffered response, keeping the raw bytes.
+func decodeInto(resp *core.Response, out any) error {
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return &APIError{
+			StatusCode: resp.StatusCode,
+			Message:    "decoding response: " + err.Error(),
+			RequestID:  core.RequestID(resp.Header),
+			raw:        resp.Body,
+		}
+	}
+	if rs, ok := out.(rawSetter); ok {
+		rs.setRawJSON(resp.Body)
+	}
+	return nil
+}
+
+// rawSetter is implemented by response types that keep their raw JSON.
+type rawSetter interface{ setRawJSON([]byte) }
+
+// checkBody turns a predicate over a 2xx body into a core.Request check:
+// a body failed recognises becomes an *APIError.
+func checkBody(failed func([]byte) bool) func(int, http.Header, []byte) error {
+	return func(status int, h http.Header, b []byte) error {
+		if failed(b) {
+			return bodyError(status, h, b)
+		}
+		return nil
+	}
+}
+
+// bodyError builds the *APIError of a failure sent in a 2xx body.
+func bodyError(status int, header http.Header, body []byte) *APIError {
+	e := &APIError{StatusCode: status, RequestID: core.RequestID(header), raw: body}
+	fillFromBody(e, body)
+	if e.Message == "" && e.Code == "" {
+		e.Message = "the server reported a failure"
+	}
+	return e
+}
+
+var codeKey = []byte(`"code"`)
+
+// hasErrorEnvelope reports whether a 2xx body is one of the API's error
+// envelopes: a top-level error object or string with a code or message, or
+// {"code":...,"message":...} with a code that is not a success. Bodies that
+// name neither key are not parsed, so ordinary replies cost one scan.
+func hasErrorEnvelope(b []byte) bool {
+	if !bytes.Contains(b, errorKey) && !bytes.Contains(b, codeKey) {
+		return false
+	}
+	p, ok := probe(b)
+	if !ok {
+		return false
+	}
+	if hasError(p.Error) {
+		return true
+	}
+	code := codeString(p.Code)
+	return code != "" && code != "0" && code != "200" && (p.Msg != "" || len(p.Message) > 0)
+}
+
+// failureProbe reads the fields that mark a failure in a 200 body.
+type failureProbe struct {
+	Status     json.RawMessage `json:"status"`
+	TaskStatus string          `json:"task_status"`
+	Success    *bool           `json:"success"`
+	Error      json.RawMessage `json:"error"`
+	Msg        string          `json:"msg"`
+	Message    json.RawMessage `json:"message"`
+	Code       json.RawMessage `json:"code"`
+}
+
+func probe(body []byte) (failureProbe, bool) {
+	var p failureProbe
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 || b[0] != '{' {
+		return p, false
+	}
+	// Decode the first value only: trailing bytes do not hide a failure.
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&p) != nil {
+		return p, false
+	}
+	if len(p.Message) > 0 && p.Message[0] != '"' {
+		p.Message = nil // an object named message is content, not an error text
+	}
+	return p, true
+}
+
+// statusIs reports whether a status sent as a JSON string equals want.
+func statusIs(raw json.RawMessage, want string) bool {
+	var s string
+	return json.Unmarshal(raw, &s) == nil && strings.EqualFold(s, want)
+}
+
+// hasError reports whether raw is an error object with a code or message,
+// or a non-empty error string.
+func hasError(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return len(raw) > 0 && raw[0] == '"' && string(raw) != `""`
+	}
+	var in innerError
+	if json.Unmarshal(raw, &in) != nil {
+		return false
+	}
+	return codeString(in.Code) != "" || in.Message != "" || in.Msg != ""
+}
+
+// isJSON reports whether a Content-Type names a JSON body.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return strings.Contains(contentType, "json")
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// pathSegment escapes an id for use as one path segment, refusing an empty
+// id and the dot segments that would climb the path.
+func pathSegment(what, id string) (string, error) {
+	if id == "" {
+		return "", invalidf("%s is empty", what)
+	}
+	if id == "." || id == ".." {
+		return "", invalidf("%s %q is not an id", what, id)
+	}
+	return url.PathEscape(id), nil
+}
+
+// The JWT header every token made by WithJWTAuth starts with.
+var jwtPattern = regexp.MustCompile(`eyJhbGciOiJIUzI1NiIsInNpZ25fdHlwZSI6IlNJR04ifQ\.[A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]*)?`)
+
+// minSecret is the shortest key redacted from text; shorter test keys
+// would blank out ordinary words.
+const minSecret = 8
+
+// newRedactor returns the core's Redact hook for one key: it removes the
+// key, its secret half ("id.secret") and any JWT signed from it from the
+// text of an error, wherever the server echoed them.
+func newRedactor(key string) func(error) error {
+	var olds []string
+	for _, k := range []string{key, url.QueryEscape(key)} {
+		if len(k) >= minSecret {
+			olds = append(olds, k, "[REDACTED]")
+		}
+	}
+	if _, sec, ok := strings.Cut(key, "."); ok && len(sec) >= minSecret {
+		olds = append(olds, sec, "[REDACTED]")
+	}
+	rep := strings.NewReplacer(olds...)
+	clean := func(s string) string {
+		if len(olds) > 0 {
+			s = rep.Replace(s)
+		}
+		if strings.Contains(s, "eyJhbGciOiJIUzI1NiIsInNpZ25fdHlwZSI6IlNJR04ifQ") {
+			s = jwtPattern.ReplaceAllString(s, "[REDACTED]")
+		}
+		return s
+	}
+	return func(err error) error {
+		if err == nil {
+			return nil
+		}
+		for e := err; e != nil; e = errors.Unwrap(e) {
+			switch x := e.(type) {
+			case *APIError:
+				x.Message, x.Code, x.RequestID = clean(x.Message), clean(x.Code), clean(x.RequestID)
+				if raw := clean(string(x.raw)); raw != string(x.raw) {
+					x.raw = []byte(raw)
+				}
+			case *url.Error:
+				x.URL = clean(x.URL)
+			}
+		}
+		if msg := err.Error(); clean(msg) != msg {
+			return &redacted{msg: clean(msg), err: err}
+		}
+		return err
+	}
+}
+
+// redacted hides secrets in the text of an error it still wraps.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (e *redacted) Error() string { return e.msg }
+func (e *redacted) Unwrap() error { return e.err }
