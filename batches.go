@@ -3,7 +3,6 @@ package zai
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"iter"
 	"net/http"
@@ -187,43 +186,27 @@ func (s *BatchService) List(ctx context.Context, params BatchListRequest, opts .
 	return call[BatchList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/batches", Query: params}, opts)
 }
 
-// errCursorStuck ends All when a page says there is more but its cursor does
-// not move, which would otherwise loop forever.
-var errCursorStuck = errors.New("zai: batch list cursor did not advance")
-
 // All iterates over every batch from params.After on, fetching pages as the
 // loop needs them: each next page starts after the last batch of the one
 // before. It stops when a page says has_more is false or comes back empty.
-// A failed fetch is yielded once as (zero, err) and ends the loop.
+// A failed fetch is yielded once as (zero, err) and ends the loop, and so is
+// a cursor that comes back a second time (the server would send the same
+// pages again, for ever).
 //
 //	for batch, err := range client.Batches.All(ctx, zai.BatchListRequest{Limit: 50}) { ... }
 func (s *BatchService) All(ctx context.Context, params BatchListRequest, opts ...Option) iter.Seq2[Batch, error] {
-	return func(yield func(Batch, error) bool) {
-		for {
-			page, err := s.List(ctx, params, opts...)
-			if err != nil {
-				yield(Batch{}, err)
-				return
-			}
-			for _, b := range page.Data {
-				if !yield(b, nil) {
-					return
-				}
-			}
-			if !page.HasMore || len(page.Data) == 0 {
-				return
-			}
-			next := page.Data[len(page.Data)-1].ID
-			if next == "" {
-				next = page.LastID
-			}
-			if next == "" || next == params.After {
-				yield(Batch{}, errCursorStuck)
-				return
-			}
-			params.After = next
+	return paginate(ctx, params.After, func(ctx context.Context, after string) ([]Batch, string, bool, error) {
+		params.After = after
+		page, err := s.List(ctx, params, opts...)
+		if err != nil {
+			return nil, "", false, err
 		}
-	}
+		next := page.LastID
+		if n := len(page.Data); n > 0 && page.Data[n-1].ID != "" {
+			next = page.Data[n-1].ID
+		}
+		return page.Data, next, page.HasMore, nil
+	})
 }
 
 // BatchChatRequest is one line of a chat-completion batch input file.

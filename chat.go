@@ -573,7 +573,9 @@ type ChatCompletionChoice struct {
 	FinishReason FinishReason `json:"finish_reason"`
 }
 
-// Usage counts tokens.
+// Usage counts tokens. A count decodes from any JSON number with an
+// integral value (5, 5.0, 1e2), as the API types them "number"; a fraction
+// is a decoding error that names the field.
 type Usage struct {
 	PromptTokens            int                     `json:"prompt_tokens"`
 	CompletionTokens        int                     `json:"completion_tokens"`

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/zai-go/zai/internal/core"
@@ -91,7 +92,16 @@ type APIError struct {
 	raw []byte
 }
 
-// Error formats the error as "zai: 429 1113: message (request_id ...)".
+// Error formats the error as
+//
+//	zai: 429 Too Many Requests: code 1113: message (request_id ...)
+//
+// or, for an error that arrived inside a stream,
+//
+//	zai: stream error: code 1301: message (request_id ...)
+//
+// The code, message and request id parts are left out when empty. The "zai:"
+// prefix appears once, at the start.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("zai: ")
@@ -206,11 +216,14 @@ func retryable(status int, err error) bool {
 //	{"msg":"...","code":500}                                file parser, with HTTP 200
 //	{"type":"error","error":{"type":"1113","message":…}}    Anthropic-compatible
 //	{"error":"text","code":...}
+//	{"type":"…","title":"…","status":429,"detail":"…"}      problem+json (RFC 9457), from gateways
 type envelope struct {
 	Error     json.RawMessage `json:"error"`
 	Code      json.RawMessage `json:"code"`
 	Message   string          `json:"message"`
 	Msg       string          `json:"msg"`
+	Title     string          `json:"title"`
+	Detail    string          `json:"detail"`
 	RequestID string          `json:"request_id"`
 	ID        string          `json:"id"`
 }
@@ -233,6 +246,17 @@ func decodeAPIError(status int, header http.Header, body []byte) error {
 	return e
 }
 
+// decodeFirst decodes the first JSON value of b into v and ignores whatever
+// follows it: a proxy may append an HTML comment, a second JSON value or a
+// NUL to an error body, and the envelope must still be read. A field of an
+// unexpected type is skipped rather than failing the rest (encoding/json
+// fills what it can and reports the first such field).
+func decodeFirst(b []byte, v any) bool {
+	err := json.NewDecoder(bytes.NewReader(b)).Decode(v)
+	var typeErr *json.UnmarshalTypeError
+	return err == nil || errors.As(err, &typeErr)
+}
+
 // fillFromBody reads whichever envelope body holds. It reports whether body
 // was a JSON object carrying an error.
 func fillFromBody(e *APIError, body []byte) bool {
@@ -241,7 +265,7 @@ func fillFromBody(e *APIError, body []byte) bool {
 	if len(trimmed) == 0 {
 		return false
 	}
-	if trimmed[0] != '{' || json.Unmarshal(trimmed, &env) != nil {
+	if trimmed[0] != '{' || !decodeFirst(trimmed, &env) {
 		e.Message = plainMessage(trimmed)
 		return false
 	}
@@ -254,7 +278,7 @@ func fillFromBody(e *APIError, body []byte) bool {
 	found := false
 	if len(env.Error) > 0 && env.Error[0] == '{' {
 		var in innerError
-		if json.Unmarshal(env.Error, &in) == nil {
+		if decodeFirst(env.Error, &in) {
 			e.Code = codeString(in.Code)
 			if e.Code == "" {
 				e.Code = codeString(in.Type)
@@ -271,9 +295,18 @@ func fillFromBody(e *APIError, body []byte) bool {
 		found = found || e.Code != ""
 	}
 	if e.Message == "" {
-		e.Message = firstNonEmpty(env.Message, env.Msg)
+		e.Message = firstNonEmpty(env.Message, env.Msg, problemMessage(env.Title, env.Detail))
 	}
 	return found
+}
+
+// problemMessage joins the title and detail of a problem+json body.
+func problemMessage(title, detail string) string {
+	title, detail = strings.TrimSpace(title), strings.TrimSpace(detail)
+	if title != "" && detail != "" {
+		return title + ": " + detail
+	}
+	return title + detail
 }
 
 // codeString normalises a code sent as a JSON string or number.
@@ -298,17 +331,44 @@ func codeString(raw json.RawMessage) string {
 	return ""
 }
 
-// plainMessage turns a non-JSON body (an nginx page, say) into a short
-// message.
+// maxPlainMessage caps the message taken from a body that is not JSON.
+const maxPlainMessage = 512
+
+// plainMessage turns a body that is not JSON (an nginx page, a proxy's page
+// in GBK) into a short message: runs of white space become one space, each
+// run of bytes that is not UTF-8 becomes one U+FFFD, and the text is cut at
+// maxPlainMessage bytes on a rune boundary, so that only a rune split by the
+// cut is lost.
 func plainMessage(b []byte) string {
-	const max = 512
-	if len(b) > max {
-		b = b[:max]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
+	var out strings.Builder
+	out.Grow(min(len(b), maxPlainMessage))
+	space, invalid := false, false
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
+		bad := r == utf8.RuneError && size == 1 // DecodeRune gives U+FFFD
+		if bad && invalid {
+			continue // one replacement per run
 		}
+		invalid = bad
+		if unicode.IsSpace(r) {
+			space = out.Len() > 0
+			continue
+		}
+		n := utf8.RuneLen(r)
+		if space {
+			n++
+		}
+		if out.Len()+n > maxPlainMessage {
+			break
+		}
+		if space {
+			out.WriteByte(' ')
+			space = false
+		}
+		out.WriteRune(r)
 	}
-	return strings.Join(strings.Fields(string(b)), " ")
+	return out.String()
 }
 
 func firstNonEmpty(s ...string) string {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/zai-go/zai"
 )
@@ -38,6 +39,15 @@ func TestDecodeEveryEnvelope(t *testing.T) {
 		{"not JSON", 502, nil, "<html><body><h1>502 Bad Gateway</h1></body></html>", "", "<html><body><h1>502 Bad Gateway</h1></body></html>", ""},
 		{"empty body", 503, nil, "", "", "Service Unavailable", ""},
 		{"request_id in body", 500, nil, `{"error":{"code":"500","message":"Internal Error"},"request_id":"rid-1"}`, "500", "Internal Error", "rid-1"},
+		{"trailing HTML comment", 429, nil, `{"error":{"code":"1113","message":"no balance"}}` + "\n<!-- a padding comment -->", "1113", "no balance", ""},
+		{"trailing second JSON value", 429, nil, `{"error":{"code":"1113","message":"no balance"}}{"error":{"code":"1302"}}`, "1113", "no balance", ""},
+		{"trailing NUL", 429, nil, `{"error":{"code":"1113","message":"no balance"}}` + "\x00", "1113", "no balance", ""},
+		{"field of an unexpected type", 429, nil, `{"error":{"code":"1113","message":"no balance"},"request_id":42}`, "1113", "no balance", ""},
+		{"problem+json", 429, nil, `{"type":"https://gateway.example.com/probs/rate","title":"Too Many Requests","status":429,"detail":"60 requests per minute"}`,
+			"", "Too Many Requests: 60 requests per minute", ""},
+		{"problem+json, title only", 403, nil, `{"type":"about:blank","title":"Key not allowed here","status":403}`, "", "Key not allowed here", ""},
+		{"problem+json, detail only", 401, nil, `{"status":401,"detail":"token expired"}`, "", "token expired", ""},
+		{"not UTF-8, short", 502, nil, "<h1>\xb4\xed\xce\xf3</h1> bad gateway", "", "<h1>\ufffd</h1> bad gateway", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +177,10 @@ func FuzzDecodeAPIError(f *testing.F) {
 		`{"code":1e400}`,
 		`<html>`,
 		``,
+		`{"error":{"code":"1113","message":"x"}}<!-- -->`,
+		`{"error":{"code":"1113"}}{"error":{"code":"1302"}}`,
+		`{"title":"Too Many Requests","status":429,"detail":"d"}`,
+		"<title>\xcd\xf8\xb9\xd8\xb4\xed\xce\xf3</title>",
 	} {
 		f.Add(500, []byte(s))
 	}
@@ -182,8 +196,17 @@ func FuzzDecodeAPIError(f *testing.F) {
 		if strings.ContainsAny(e.Code, "\"{}") {
 			t.Fatalf("code %q not normalised", e.Code)
 		}
-		if len(e.Message) > len(body)+64 {
+		// A replacement character (3 bytes) stands for a run of one or more
+		// bytes that are not UTF-8, so the message may outgrow the body by
+		// that much and no more.
+		if len(e.Message) > 3*len(body)+64 {
 			t.Fatalf("message longer than the body: %q", e.Message)
+		}
+		if !utf8.ValidString(e.Message) {
+			t.Fatalf("message is not UTF-8: %q", e.Message)
+		}
+		if rest, ok := strings.CutPrefix(e.Error(), "zai: "); !ok || strings.HasPrefix(rest, "zai:") {
+			t.Fatalf("error text %q does not start with exactly one zai: prefix", e.Error())
 		}
 		_ = e.Error()
 		_ = errors.Is(err, zai.ErrRateLimited)

@@ -1,6 +1,7 @@
 // Package sse decodes a text/event-stream body as the WHATWG HTML standard
 // describes it: "data:" fields over several lines, "event:", "id:", "retry:",
-// comments, and lines ended by CRLF, LF or a lone CR.
+// comments, lines ended by CRLF, LF or a lone CR, and one UTF-8 byte order
+// mark ignored at the start of the stream.
 //
 // The decoder keeps its own growable buffer instead of bufio.Scanner, so there
 // is no per-line limit below the event cap, and a line or event larger than the
@@ -51,6 +52,7 @@ type Decoder struct {
 	max     int
 	rerr    error // sticky read error, returned once the buffer is drained
 	skipLF  bool  // previous line ended with a lone CR; drop a following LF
+	started bool  // the start of the stream has been checked for a BOM
 	lastID  string
 	data    []byte // data of the event being built
 	hasData bool
@@ -152,11 +154,36 @@ func (d *Decoder) tooLarge() error {
 	return ErrEventTooLarge
 }
 
+// utf8BOM is U+FEFF encoded in UTF-8.
+const utf8BOM = "\xef\xbb\xbf"
+
+// skipBOM drops one byte order mark at the very start of the stream, as the
+// WHATWG rules require; without this the first field name would carry it and
+// the first event would be lost. It reports false while too few bytes have
+// arrived to tell.
+func (d *Decoder) skipBOM() bool {
+	window := d.buf[d.start:d.end]
+	n := min(len(window), len(utf8BOM))
+	switch {
+	case string(window[:n]) != utf8BOM[:n]:
+	case n == len(utf8BOM):
+		d.start += n
+	case d.rerr == nil:
+		return false // a prefix of a BOM so far: read more
+	}
+	d.started = true
+	return true
+}
+
 // readLine returns the next line without its terminator. The slice is valid
 // until the next call.
 func (d *Decoder) readLine() ([]byte, error) {
 	scanned := 0 // bytes of the current unterminated line already searched
 	for {
+		if !d.started && !d.skipBOM() {
+			d.fill()
+			continue
+		}
 		if d.skipLF && d.start < d.end {
 			if d.buf[d.start] == '\n' {
 				d.start++

@@ -168,6 +168,9 @@ func FuzzDecoder(f *testing.F) {
 		"data: a\r",
 		"data:\n\ndata",
 		"\r\n\r\r\n\n",
+		"\xef\xbb\xbfdata: a\n\n",
+		"\xef\xbb\xbf\xef\xbb\xbfdata: a\n\ndata: b\n\n",
+		"\xef\xbb",
 	} {
 		f.Add([]byte(s))
 	}
