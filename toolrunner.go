@@ -157,8 +157,10 @@ type ToolRunner struct {
 	// context. Their results are still sent in call order.
 	Parallel bool
 	// Request is the conversation so far: the request given to
-	// NewToolRunner with the tool definitions added, and each turn's
-	// assistant and tool messages appended as the runner goes.
+	// NewToolRunner with the tool definitions added, then each turn's
+	// assistant message and tool results, and the final answer, appended as
+	// the runner goes. Append a user message to continue the conversation
+	// with another Run.
 	Request ChatCompletionRequest
 
 	client *Client
@@ -293,7 +295,12 @@ func (r *ToolRunner) loop(ctx context.Context, turn func() (c *ChatCompletion, o
 			emit(c, fmt.Errorf("%w (%d): the model still calls %s", ErrMaxTurns, maxTurns, calls[0].Function.Name))
 			return
 		}
-		if !emit(c, nil) || len(calls) == 0 {
+		if len(calls) == 0 {
+			r.Request.Messages = append(r.Request.Messages, msg)
+			emit(c, nil)
+			return
+		}
+		if !emit(c, nil) {
 			return
 		}
 		results, err := r.runCalls(ctx, calls)

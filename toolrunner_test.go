@@ -115,8 +115,8 @@ func TestToolRunnerChain(t *testing.T) {
 	if all := decodeChat(t, reqs[2]).Messages; len(all) != 6 {
 		t.Errorf("third request has %d messages, want user, assistant, 2 tools, assistant, tool", len(all))
 	}
-	if len(runner.Request.Messages) != 6 || len(req.Messages) != 1 {
-		t.Errorf("runner.Request holds %d messages (want 6); the caller's has %d (want 1)", len(runner.Request.Messages), len(req.Messages))
+	if len(runner.Request.Messages) != 7 || len(req.Messages) != 1 {
+		t.Errorf("runner.Request holds %d messages (want 7); the caller's has %d (want 1)", len(runner.Request.Messages), len(req.Messages))
 	}
 }
 
