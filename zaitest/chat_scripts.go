@@ -41,7 +41,7 @@ func (s *Server) ReplyMessage(msg zai.Message) *Scripted {
 		"id": "zaitest-scripted", "request_id": "zaitest-scripted", "object": "chat.completion",
 		"created": Created, "model": "zaitest",
 		"choices": []any{map[string]any{"index": 0, "finish_reason": finish, "message": m}},
-		"usage": map[string]any{"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+		"usage":   map[string]any{"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
 	})
 }
 
