@@ -266,15 +266,13 @@ func TestToolRunnerPanic(t *testing.T) {
 		srv := zaitest.NewServer(t)
 		srv.ReplyToolCalls(zaitest.ToolCall("c1", "add", `{"a":1,"b":1}`), zaitest.ToolCall("c2", "boom", `{"a":1,"b":1}`))
 		boom := zai.NewTool("boom", "Panics", func(ctx context.Context, in addIn) (int, error) {
-			var m map[string]int
-			m["x"] = in.A // nil map write
-			return 0, nil
+			panic(fmt.Sprintf("boom %d", in.A))
 		})
 		runner := zai.NewToolRunner(srv.Client(), runnerReq(), addTool, boom)
 		runner.Parallel = parallel
 		final, err := runner.Run(context.Background())
 		var pe *zai.ToolPanicError
-		if !errors.Is(err, zai.ErrToolPanic) || !errors.As(err, &pe) || pe.Tool != "boom" || len(pe.Stack) == 0 {
+		if !errors.Is(err, zai.ErrToolPanic) || !errors.As(err, &pe) || pe.Tool != "boom" || pe.Value != "boom 1" || len(pe.Stack) == 0 {
 			t.Fatalf("parallel=%v: err = %v", parallel, err)
 		}
 		if final == nil || len(srv.Requests()) != 1 {
