@@ -215,6 +215,7 @@ func TestConcatStreamEqualsGenerate(t *testing.T) {
 		webChunk.(map[string]any)["web_search"] = json.RawMessage(results)
 		finish := zaitest.Finish("tool_calls", 20, 9)
 		finish.(map[string]any)["usage"].(map[string]any)["completion_tokens_details"] = map[string]int{"reasoning_tokens": 2}
+		finish.(map[string]any)["web_search"] = json.RawMessage(results) // sent again: must not be joined twice
 		srv.ReplyStream(
 			webChunk,
 			zaitest.Reasoning("cities."),

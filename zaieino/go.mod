@@ -4,6 +4,7 @@ go 1.24
 
 require (
 	github.com/cloudwego/eino v0.9.13
+	github.com/eino-contrib/jsonschema v1.0.3
 	github.com/zai-go/zai v0.0.0-00010101000000-000000000000
 	go.uber.org/goleak v1.3.0
 )
@@ -16,7 +17,6 @@ require (
 	github.com/bytedance/sonic/loader v0.5.0 // indirect
 	github.com/cloudwego/base64x v0.1.6 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
-	github.com/eino-contrib/jsonschema v1.0.3 // indirect
 	github.com/google/go-querystring v1.2.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/goph/emperror v0.17.2 // indirect
