@@ -711,6 +711,14 @@ func TestWebSearchResultsAfterJSON(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// legacyImage is a user message built the deprecated way, with MultiContent.
+func legacyImage(url string) *schema.Message {
+	//lint:ignore SA1019 the deprecated form must keep working
+	return &schema.Message{Role: schema.User, MultiContent: []schema.ChatMessagePart{
+		{Type: schema.ChatMessagePartTypeImageURL, ImageURL: &schema.ChatMessageImageURL{URL: url}},
+	}}
+}
+
 func TestMessageMapping(t *testing.T) {
 	srv := zaitest.NewServer(t)
 	cm := newModel(t, srv)
@@ -725,9 +733,7 @@ func TestMessageMapping(t *testing.T) {
 			{Type: schema.ChatMessagePartTypeFileURL, File: &schema.MessageInputFile{MessagePartCommon: schema.MessagePartCommon{URL: ptr("https://example.com/f.pdf")}}},
 			{Type: schema.ChatMessagePartTypeAudioURL, Audio: &schema.MessageInputAudio{MessagePartCommon: schema.MessagePartCommon{Base64Data: ptr("UklGR"), MIMEType: "audio/mpeg"}}},
 		}},
-		{Role: schema.User, MultiContent: []schema.ChatMessagePart{
-			{Type: schema.ChatMessagePartTypeImageURL, ImageURL: &schema.ChatMessageImageURL{URL: "https://example.com/old.png"}},
-		}},
+		legacyImage("https://example.com/old.png"),
 		{Role: schema.Assistant, ReasoningContent: "hmm", ToolCalls: []schema.ToolCall{
 			{Index: &idx, ID: "call_9", Function: schema.FunctionCall{Name: "get_weather", Arguments: `{"city":"Oslo"}`}},
 		}},
@@ -809,4 +815,49 @@ func TestStreamCloseEarly(t *testing.T) {
 		t.Fatalf("after cancel: err = %v, want context.Canceled", err)
 	}
 	sr.Close()
+}
+
+// TestStreamToolCallChecker: GLM writes text before its call. eino's default
+// checker stops at the text; StreamToolCallChecker finds the call.
+func TestStreamToolCallChecker(t *testing.T) {
+	script := func(srv *zaitest.Server) {
+		srv.ReplyStream(zaitest.Text("Let me check. "), zaitest.ToolCallChunk(0, "call_1", "get_weather", `{"city":"Oslo"}`),
+			zaitest.Finish("tool_calls", 5, 5))
+		srv.ReplyStream(zaitest.Text("Cold."), zaitest.Finish("stop", 9, 1))
+	}
+	for _, custom := range []bool{false, true} {
+		srv := zaitest.NewServer(t)
+		script(srv)
+		w := &weather{}
+		cfg := &react.AgentConfig{
+			ToolCallingModel: newModel(t, srv),
+			ToolsConfig:      compose.ToolsNodeConfig{Tools: []tool.BaseTool{w}},
+		}
+		if custom {
+			cfg.StreamToolCallChecker = zaieino.StreamToolCallChecker
+		}
+		agent, err := react.NewAgent(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sr, err := agent.Stream(context.Background(), []*schema.Message{schema.UserMessage("Oslo?")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		final, err := schema.ConcatMessageStream(sr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if custom && (len(w.args) != 1 || final.Content != "Cold.") {
+			t.Fatalf("with StreamToolCallChecker: tool args %q, final %q", w.args, final.Content)
+		}
+		if !custom && len(w.args) != 0 {
+			t.Fatalf("eino's default checker ran the tool: the test no longer shows the difference")
+		}
+	}
+
+	has, err := zaieino.StreamToolCallChecker(context.Background(), schema.StreamReaderFromArray([]*schema.Message{{Content: "no calls"}}))
+	if err != nil || has {
+		t.Fatalf("checker = %v, %v on a reply without calls", has, err)
+	}
 }

@@ -155,7 +155,10 @@ func inputPart(p schema.MessageInputPart) (zai.ContentPart, error) {
 	return zai.ContentPart{}, fmt.Errorf("the %s part has neither a URL nor base64 data", p.Type)
 }
 
-// legacyPart maps the deprecated schema.ChatMessagePart.
+// legacyPart maps the deprecated schema.ChatMessagePart, which older eino
+// code still sends in Message.MultiContent.
+//
+//lint:ignore SA1019 kept so that messages built the old way still work
 func legacyPart(p schema.ChatMessagePart) (zai.ContentPart, error) {
 	switch {
 	case p.Type == schema.ChatMessagePartTypeText:
