@@ -714,9 +714,8 @@ func ptr[T any](v T) *T { return &v }
 // legacyImage is a user message built the deprecated way, with MultiContent.
 func legacyImage(url string) *schema.Message {
 	//lint:ignore SA1019 the deprecated form must keep working
-	return &schema.Message{Role: schema.User, MultiContent: []schema.ChatMessagePart{
-		{Type: schema.ChatMessagePartTypeImageURL, ImageURL: &schema.ChatMessageImageURL{URL: url}},
-	}}
+	parts := []schema.ChatMessagePart{{Type: schema.ChatMessagePartTypeImageURL, ImageURL: &schema.ChatMessageImageURL{URL: url}}}
+	return &schema.Message{Role: schema.User, MultiContent: parts}
 }
 
 func TestMessageMapping(t *testing.T) {
