@@ -92,6 +92,10 @@ func NewChatModel(_ context.Context, cfg *Config) (*ChatModel, error) {
 	c.ClientOptions = nil
 	c.RequestOptions = slices.Clone(cfg.RequestOptions)
 	c.Stop = slices.Clone(cfg.Stop)
+	// Copies, so that changing the Config later does not change the model.
+	c.Thinking, c.WebSearch, c.ResponseFormat = clonePtr(cfg.Thinking), clonePtr(cfg.WebSearch), clonePtr(cfg.ResponseFormat)
+	c.Temperature, c.TopP, c.MaxTokens = clonePtr(cfg.Temperature), clonePtr(cfg.TopP), clonePtr(cfg.MaxTokens)
+	c.DoSample, c.Seed = clonePtr(cfg.DoSample), clonePtr(cfg.Seed)
 	client := cfg.Client
 	if client == nil {
 		var err error
@@ -101,6 +105,14 @@ func NewChatModel(_ context.Context, cfg *Config) (*ChatModel, error) {
 	}
 	c.Client = client
 	return &ChatModel{client: client, cfg: c}, nil
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // WithTools returns a copy of the model that offers tools to the model. The

@@ -860,3 +860,57 @@ func TestStreamToolCallChecker(t *testing.T) {
 		t.Fatalf("checker = %v, %v on a reply without calls", has, err)
 	}
 }
+
+func TestConfigCopied(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	cfg := &zaieino.Config{Client: srv.Client(), Model: "glm-4.7", Thinking: &zai.Thinking{Type: zai.ThinkingEnabled}, Stop: []string{"a"}}
+	cm, err := zaieino.NewChatModel(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Thinking.Type, cfg.Stop[0], cfg.Model = zai.ThinkingDisabled, "b", "other"
+	if _, err := cm.Generate(context.Background(), []*schema.Message{schema.UserMessage("hi")}); err != nil {
+		t.Fatal(err)
+	}
+	body := sent(t, srv, 0)
+	if body["thinking"].(map[string]any)["type"] != "enabled" || body["stop"].([]any)[0] != "a" || body["model"] != "glm-4.7" {
+		t.Fatalf("a change to the Config after NewChatModel reached the request: %v", body)
+	}
+}
+
+// TestConcurrentUse shares one model across goroutines, deriving tool
+// variants as eino's agents do; -race checks it.
+func TestConcurrentUse(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	base := newModel(t, srv)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cm, err := base.WithTools([]*schema.ToolInfo{weatherTool()})
+			if err != nil {
+				errs <- err
+				return
+			}
+			in := []*schema.Message{schema.UserMessage("hi")}
+			if _, err := cm.Generate(context.Background(), in); err != nil {
+				errs <- err
+			}
+			sr, err := base.Stream(context.Background(), in)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if _, err := schema.ConcatMessageStream(sr); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
