@@ -292,7 +292,7 @@ func (s *Server) batchCreate(w http.ResponseWriter, req *Request) {
 	b := &batch{lines: lines, wire: map[string]any{
 		"id": s.seq("batch"), "object": "batch", "endpoint": p.Endpoint, "input_file_id": p.InputFileID,
 		"completion_window": p.CompletionWindow, "status": "validating", "created_at": batchMS,
-		"expires_at": batchMS + 24*3600*1000,
+		"expires_at":     batchMS + 24*3600*1000,
 		"request_counts": map[string]int{"total": len(lines), "completed": 0, "failed": 0},
 	}}
 	if p.Metadata != nil {
