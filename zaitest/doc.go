@@ -19,7 +19,7 @@
 // "batch_001", ...); each response's X-Log-Id is "zaitest-<n>", n counting
 // requests; timestamps are Created. A request the API would refuse gets the
 // API's error envelope: no model is 400/1211, a missing field 400/1214,
-// an unknown id 404/1214, an unknown path 404/1222.
+// an unknown id or path 404/1222.
 //
 // Chat (POST /chat/completions) echoes the last user message:
 // "Echo: <text>". When the request offers a function tool and the last

@@ -95,7 +95,8 @@ func needModel(w http.ResponseWriter, model string) bool {
 	return true
 }
 
-// notFound answers 404 with code 1214 for an id that names nothing.
+// notFound answers 404 with code 1222 (as for an unknown task) for an id
+// that names nothing.
 func notFound(w http.ResponseWriter, what, id string) {
-	writeError(w, http.StatusNotFound, "1214", fmt.Sprintf("%s %s does not exist", what, id))
+	writeError(w, http.StatusNotFound, "1222", fmt.Sprintf("%s %s does not exist", what, id))
 }
