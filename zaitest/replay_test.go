@@ -118,7 +118,7 @@ func TestRecordThenReplay(t *testing.T) {
 		srv := zaitest.Replay(t, path)
 		recorded = session(t, srv.Client())
 		// An answer that echoes the key.
-		upstream.Reply(`{"created":1,"id":"x","usage":{"prompt_tokens":1,"total_tokens":1},"note":"key ` + liveKey + `"}`).On("POST", "/tokenizer")
+		upstream.Reply(`{"created":1,"id":"x","usage":{"prompt_tokens":1,"total_tokens":1},"note":"key `+liveKey+`"}`).On("POST", "/tokenizer")
 		if _, err := srv.Client().Tokenizer.Count(ctx, zai.TokenizerRequest{Model: zai.ModelGLM4_6, Messages: []zai.Message{zai.UserMessage("x")}}); err != nil {
 			t.Fatal(err)
 		}

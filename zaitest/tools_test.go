@@ -33,7 +33,7 @@ func TestRerank(t *testing.T) {
 	client := zaitest.NewServer(t).Client()
 	res, err := client.Rerank.Create(ctx, zai.RerankRequest{Model: zai.ModelRerank, Query: "capital of France",
 		Documents: []string{"Berlin is the capital of Germany.", "Paris is the capital of France.", "Bananas are yellow."},
-		TopN: zai.Ptr(2), ReturnDocuments: true})
+		TopN:      zai.Ptr(2), ReturnDocuments: true})
 	if err != nil {
 		t.Fatal(err)
 	}
