@@ -47,37 +47,6 @@ func (s *Server) authorized(h string) bool {
 	return claims.APIKey == id && claims.Exp > time.Now().UnixMilli()
 }
 
-// serveDefault answers an unscripted request.
-func (s *Server) serveDefault(w http.ResponseWriter, req Request) {
-	switch {
-	case req.Method == "POST" && req.Path == "/chat/completions":
-		s.chat(w, req)
-	case req.Method == "POST" && req.Path == "/async/chat/completions":
-		s.submit(w, req, "chat")
-	case req.Method == "POST" && req.Path == "/images/generations":
-		var p struct{ Prompt string }
-		json.Unmarshal(req.Body, &p)
-		if p.Prompt == "" {
-			writeError(w, 400, "1214", "prompt cannot be empty")
-			return
-		}
-		writeJSON(w, map[string]any{"created": Created, "data": []any{map[string]string{"url": imageURL(p.Prompt)}},
-			"content_filter": []any{map[string]any{"role": "assistant", "level": 3}}})
-	case req.Method == "POST" && req.Path == "/async/images/generations":
-		s.submit(w, req, "image")
-	case req.Method == "POST" && req.Path == "/videos/generations":
-		s.submit(w, req, "video")
-	case req.Method == "GET" && strings.HasPrefix(req.Path, "/async-result/"):
-		s.poll(w, strings.TrimPrefix(req.Path, "/async-result/"))
-	case req.Method == "POST" && req.Path == "/embeddings":
-		s.embeddings(w, req)
-	case req.Method == "POST" && req.Path == "/web_search":
-		s.webSearch(w, req)
-	default:
-		writeError(w, http.StatusNotFound, "1222", fmt.Sprintf("API %s %s does not exist in zaitest", req.Method, req.Path))
-	}
-}
-
 // chatRequest is the part of a chat request the defaults look at.
 type chatRequest struct {
 	Model      string        `json:"model"`
@@ -144,27 +113,33 @@ func exampleArgs(schema any) map[string]any {
 
 func words(s string) int { return len(strings.Fields(s)) }
 
-func (s *Server) chat(w http.ResponseWriter, req Request) {
+// apiError is an error answer: the HTTP status and the envelope's code and
+// message.
+type apiError struct {
+	status        int
+	code, message string
+}
+
+func (e *apiError) write(w http.ResponseWriter) { writeError(w, e.status, e.code, e.message) }
+
+// parseChat reads and checks a chat request as the API does.
+func parseChat(body []byte) (*chatRequest, *apiError) {
 	var c chatRequest
-	if err := json.Unmarshal(req.Body, &c); err != nil {
-		writeError(w, 400, "1210", "Incorrect API call parameters: "+err.Error())
-		return
+	if err := json.Unmarshal(body, &c); err != nil {
+		return nil, &apiError{400, "1210", "Incorrect API call parameters: " + err.Error()}
 	}
 	if c.Model == "" {
-		writeError(w, 400, "1211", "Unknown Model, please check the model code.")
-		return
+		return nil, &apiError{400, "1211", "Unknown Model, please check the model code."}
 	}
 	if len(c.Messages) == 0 {
-		writeError(w, 400, "1214", "messages cannot be empty")
-		return
+		return nil, &apiError{400, "1214", "messages cannot be empty"}
 	}
-	id := w.Header().Get("X-Log-Id")
+	return &c, nil
+}
+
+// completion is the non-streaming chat.completion body for c.
+func completion(id string, c *chatRequest) map[string]any {
 	content, reasoning, call := c.reply()
-	usage := usageFor(&c, content, reasoning)
-	if c.Stream {
-		s.chatStream(w, id, &c, content, reasoning, call, usage)
-		return
-	}
 	msg := map[string]any{"role": "assistant", "content": content}
 	if reasoning != "" {
 		msg["reasoning_content"] = reasoning
@@ -174,10 +149,26 @@ func (s *Server) chat(w http.ResponseWriter, req Request) {
 		msg["tool_calls"] = []any{toolCallWire(call, call.Function.Arguments)}
 		finish = "tool_calls"
 	}
-	writeJSON(w, map[string]any{
+	return map[string]any{
 		"choices": []any{map[string]any{"finish_reason": finish, "index": 0, "message": msg}},
-		"created": Created, "id": id, "model": c.Model, "object": "chat.completion", "request_id": id, "usage": usage,
-	})
+		"created": Created, "id": id, "model": c.Model, "object": "chat.completion", "request_id": id,
+		"usage": usageFor(c, content, reasoning),
+	}
+}
+
+func (s *Server) chat(w http.ResponseWriter, req *Request) {
+	c, e := parseChat(req.Body)
+	if e != nil {
+		e.write(w)
+		return
+	}
+	id := w.Header().Get("X-Log-Id")
+	if c.Stream && !req.forceJSON {
+		content, reasoning, call := c.reply()
+		s.chatStream(w, id, c, content, reasoning, call, usageFor(c, content, reasoning))
+		return
+	}
+	writeJSON(w, completion(id, c))
 }
 
 func usageFor(c *chatRequest, content, reasoning string) map[string]any {
@@ -201,9 +192,7 @@ func toolCallWire(call *zai.ToolCall, args string) map[string]any {
 // "role":"assistant" on each, the finish reason and usage on the last chunk,
 // then [DONE].
 func (s *Server) chatStream(w http.ResponseWriter, id string, c *chatRequest, content, reasoning string, call *zai.ToolCall, usage map[string]any) {
-	w.Header().Set("Content-Type", "text/event-stream;charset=UTF-8")
-	w.WriteHeader(200)
-	flush(w)
+	startStream(w)
 	chunk := func(delta map[string]any, extra map[string]any) map[string]any {
 		delta["role"] = "assistant"
 		choice := map[string]any{"index": 0, "delta": delta}
@@ -269,7 +258,7 @@ type task struct {
 	result map[string]any
 }
 
-func (s *Server) submit(w http.ResponseWriter, req Request, kind string) {
+func (s *Server) submit(w http.ResponseWriter, req *Request, kind string) {
 	var p struct {
 		Model    string        `json:"model"`
 		Prompt   string        `json:"prompt"`
@@ -335,7 +324,7 @@ func imageURL(prompt string) string {
 	return fmt.Sprintf("https://zaitest.invalid/images/%08x.png", h.Sum32())
 }
 
-func (s *Server) embeddings(w http.ResponseWriter, req Request) {
+func (s *Server) embeddings(w http.ResponseWriter, req *Request) {
 	var p struct {
 		Model      string          `json:"model"`
 		Input      json.RawMessage `json:"input"`
@@ -387,7 +376,7 @@ func vector(text string, dims int) []float64 {
 	return v
 }
 
-func (s *Server) webSearch(w http.ResponseWriter, req Request) {
+func (s *Server) webSearch(w http.ResponseWriter, req *Request) {
 	var p struct {
 		SearchQuery string `json:"search_query"`
 		Count       int    `json:"count"`

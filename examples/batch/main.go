@@ -1,36 +1,35 @@
 // Command batch runs two chat completions as a batch: it writes the JSONL
 // input, uploads it, starts the batch, polls until it ends and prints the
-// output file.
+// output file. With ZAI_API_KEY set it runs on the real API (a batch may
+// take hours); without, on the built-in fake server, at once.
 //
-//	ZAI_API_KEY=... go run ./examples/batch
+//	go run ./examples/batch
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		demo.Fail(err)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, err := zai.NewClient() // reads ZAI_API_KEY
-	if err != nil {
-		return err
-	}
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 
 	var input bytes.Buffer
-	err = zai.WriteBatchInput(&input,
+	err := zai.WriteBatchInput(&input,
 		zai.BatchChatRequest{CustomID: "review-1", Request: zai.ChatCompletionRequest{
 			Model:    zai.ModelGLM4_7Flash,
 			Messages: []zai.Message{zai.SystemMessage("Answer positive, neutral or negative."), zai.UserMessage("Great phone, fast delivery.")},
@@ -64,8 +63,8 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("batch", batch.ID, batch.Status)
 
-	for !done(batch.Status) {
-		time.Sleep(30 * time.Second)
+	for !finished(batch.Status) {
+		time.Sleep(demo.PollInterval(30 * time.Second))
 		if batch, err = client.Batches.Get(ctx, batch.ID); err != nil {
 			return err
 		}
@@ -80,11 +79,30 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer out.Close()
-	_, err = io.Copy(os.Stdout, out)
-	return err
+	// One JSON line per request: its custom_id and the chat completion.
+	lines := bufio.NewScanner(out)
+	lines.Buffer(nil, 16<<20)
+	for lines.Scan() {
+		var line struct {
+			CustomID string `json:"custom_id"`
+			Response struct {
+				StatusCode int                `json:"status_code"`
+				Body       zai.ChatCompletion `json:"body"`
+			} `json:"response"`
+		}
+		if err := json.Unmarshal(lines.Bytes(), &line); err != nil {
+			return fmt.Errorf("output line: %w", err)
+		}
+		answer := ""
+		if len(line.Response.Body.Choices) > 0 {
+			answer = line.Response.Body.Choices[0].Message.Content
+		}
+		fmt.Printf("%s (HTTP %d): %s\n", line.CustomID, line.Response.StatusCode, answer)
+	}
+	return lines.Err()
 }
 
-func done(s zai.BatchStatus) bool {
+func finished(s zai.BatchStatus) bool {
 	switch s {
 	case zai.BatchCompleted, zai.BatchFailed, zai.BatchExpired, zai.BatchCancelled:
 		return true

@@ -1,7 +1,10 @@
 // Command embeddings embeds three sentences and prints how similar each pair
 // is (cosine similarity).
 //
-//	ZAI_API_KEY=... go run ./examples/embeddings
+// With ZAI_API_KEY set it calls the real API; without, the built-in fake
+// server.
+//
+//	go run ./examples/embeddings
 package main
 
 import (

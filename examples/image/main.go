@@ -1,6 +1,9 @@
 // Command image generates an image with glm-image and prints its URL.
 //
-//	ZAI_API_KEY=... go run ./examples/image "A red fox in the snow"
+// With ZAI_API_KEY set it calls the real API; without, the built-in fake
+// server.
+//
+//	go run ./examples/image "A red fox in the snow"
 package main
 
 import (

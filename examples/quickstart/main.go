@@ -54,7 +54,7 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Println("async task:", task.ID, task.TaskStatus)
-	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollInterval(time.Second))
+	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollInterval(demo.PollInterval(time.Second)))
 	if err != nil {
 		log.Fatal(err)
 	}

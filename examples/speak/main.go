@@ -1,4 +1,6 @@
-// Command speak turns text into speech and writes it as a WAV file.
+// Command speak turns text into speech and writes it as a WAV file. With
+// ZAI_API_KEY set it calls the real API; without, the built-in fake server
+// (which writes a short tone).
 //
 //	go run ./examples/speak -o hello.wav "你好，今天天气怎么样？"
 package main
@@ -8,11 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"strings"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
@@ -23,31 +25,37 @@ func main() {
 	if text == "" {
 		text = "你好，欢迎使用智谱语音合成。"
 	}
-	client, err := zai.NewClient() // reads ZAI_API_KEY
-	if err != nil {
-		log.Fatal(err)
+	if err := run(text, *voice, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
+}
+
+func run(text, voice, out string) error {
+	client, done := demo.Client()
+	defer done()
 	resp, err := client.Audio.Speech.Create(context.Background(), zai.SpeechRequest{
 		Model:          zai.ModelGLMTTS,
 		Input:          text,
-		Voice:          *voice,
+		Voice:          voice,
 		ResponseFormat: zai.SpeechFormatWAV, // a WAV file with its header, ready to play
 	})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	defer resp.Body.Close()
 
-	f, err := os.Create(*out)
+	f, err := os.Create(out)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	n, err := io.Copy(f, resp.Body) // streamed to disk, never held whole
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	fmt.Printf("wrote %s: %d bytes of %s (request %s)\n", *out, n, resp.ContentType, resp.RequestID)
+	fmt.Printf("wrote %s: %d bytes of %s (request %s)\n", out, n, resp.ContentType, resp.RequestID)
+	return nil
 }

@@ -1,16 +1,18 @@
 // Command translate translates text with the general_translation agent.
+// With ZAI_API_KEY set it calls the real API; without, the built-in fake
+// server (which tags the text with the target language).
 //
-//	ZAI_API_KEY=... go run ./examples/translate -to fr "Good morning"
+//	go run ./examples/translate -to fr "Good morning"
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
@@ -22,18 +24,15 @@ func main() {
 		text = "The quick brown fox jumps over the lazy dog."
 	}
 
-	client, err := zai.NewClient() // reads ZAI_API_KEY
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 	req := zai.NewTranslationRequest(text, zai.TranslationVariables{SourceLang: *from, TargetLang: *to})
 	res, err := client.Agents.Invoke(context.Background(), req)
 	if err != nil {
 		// A failed agent (for example code 1113, no balance) arrives with
 		// HTTP 200 and still comes back as a *zai.APIError.
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		done()
+		demo.Fail(err)
 	}
 	fmt.Println(res.Text())
 }

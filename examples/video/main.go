@@ -1,7 +1,10 @@
 // Command video submits a CogVideoX-3 video, shows progress while it waits,
 // and prints the video and cover URLs.
 //
-//	ZAI_API_KEY=... go run ./examples/video "A cat is playing with a ball."
+// With ZAI_API_KEY set it calls the real API; without, the built-in fake
+// server.
+//
+//	go run ./examples/video "A cat is playing with a ball."
 package main
 
 import (
@@ -39,7 +42,7 @@ func main() {
 
 	start := time.Now()
 	res, err := client.AsyncResult.Wait(ctx, task.ID,
-		zai.WithPollInterval(5*time.Second),
+		zai.WithPollInterval(demo.PollInterval(5*time.Second)),
 		zai.WithPollProgress(func(r *zai.AsyncResult) {
 			fmt.Printf("  %s after %s\n", r.TaskStatus, time.Since(start).Round(time.Second))
 		}))

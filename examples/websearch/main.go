@@ -1,6 +1,9 @@
 // Command websearch searches the web and prints the results.
 //
-//	ZAI_API_KEY=... go run ./examples/websearch "golang generics"
+// With ZAI_API_KEY set it calls the real API; without, the built-in fake
+// server.
+//
+//	go run ./examples/websearch "golang generics"
 //
 // On BigModel (ZAI_BASE_URL=https://open.bigmodel.cn/api/paas/v4) set
 // SearchEngine to zai.SearchEngineStd or another BigModel engine.

@@ -1,0 +1,78 @@
+// Package examples_test runs every example as a user would, without a key:
+// each must fall back to the fake server, exit 0 and print what it is for.
+package examples_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// want lists, for each example, text its output must contain.
+var want = map[string][]string{
+	"batch":      {"uploaded file_001", "batch batch_001 completed", "review-1 (HTTP 200): Echo: Great phone", "review-2 (HTTP 200): Echo: It broke"},
+	"chat":       {"Echo: What is the capital of France?", "tokens: 13 prompt + 7 completion = 20"},
+	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},
+	"image":      {"https://zaitest.invalid/images/"},
+	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
+	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
+	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},
+	"tools":      {`model calls get_weather({"city":"zaitest"})`, "The tool returned: "},
+	"transcribe": {"no file given: transcribing", "\nHello! This sentence was synthesised, then transcribed.\n"},
+	"translate":  {"[zh-CN] The quick brown fox jumps over the lazy dog."},
+	"video":      {"submitted task", "SUCCESS after", "video: https://zaitest.invalid/videos/", "cover: "},
+	"websearch":  {"1. Result 1 for What is new in Go?", "3. Result 3"},
+}
+
+func TestExamplesRunWithoutKey(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	dirs, err := filepath.Glob("*/main.go")
+	if err != nil || len(dirs) == 0 {
+		t.Fatal(err, dirs)
+	}
+	bin := t.TempDir()
+	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./...")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ZAI_") {
+			env = append(env, kv)
+		}
+	}
+	for _, m := range dirs {
+		name := filepath.Dir(m)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			texts, ok := want[name]
+			if !ok {
+				t.Fatalf("add the expected output of examples/%s to the want table", name)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, filepath.Join(bin, name))
+			cmd.Env, cmd.Dir = env, t.TempDir()
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "using the built-in fake server") {
+				t.Errorf("no word of the fake server on stderr: %q", stderr.String())
+			}
+			for _, w := range texts {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, stdout.String())
+				}
+			}
+		})
+	}
+}

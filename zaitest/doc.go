@@ -1,0 +1,135 @@
+// Package zaitest is a fake Z.ai server for testing code that uses zai-go,
+// with no network and no API key.
+//
+// It speaks the wire format recorded from the live API, for every endpoint
+// the SDK has, and checks the Authorization header as the real server does
+// (401, code 1000, for a wrong key; JWTs signed as zai.WithJWTAuth signs
+// are accepted).
+//
+//	srv := zaitest.NewServer(t)
+//	client := srv.Client()                     // a *zai.Client for the fake
+//	srv.ReplyError(429, "1302", "High concurrency") // the next request fails
+//	... // call your code with client
+//	req := srv.Requests()[0]                   // what was sent
+//
+// # Defaults
+//
+// Without a script every endpoint answers deterministically. Ids are
+// numbered per kind in the order objects are made ("file_001",
+// "batch_001", ...); each response's X-Log-Id is "zaitest-<n>", n counting
+// requests; timestamps are Created. A request the API would refuse gets the
+// API's error envelope: no model is 400/1211, a missing field 400/1214,
+// an unknown id or path 404/1222.
+//
+// Chat (POST /chat/completions) echoes the last user message:
+// "Echo: <text>". When the request offers a function tool and the last
+// message is the user's, it calls the first function tool instead
+// (id "call_zaitest_1", arguments filling the schema's required properties:
+// "zaitest" for strings, 1 for numbers, true for booleans; finish_reason
+// "tool_calls"); after a tool message it answers
+// "The tool returned: <content>". Reasoning ("The user wrote: ...") comes
+// with every reply unless thinking is disabled. Usage counts words. Streams
+// send a chunk per word (reasoning first), "role":"assistant" on each, the
+// finish reason and usage on the last chunk, then [DONE]; with tool_stream
+// the arguments arrive in 8-byte fragments keyed by index.
+//
+// Async tasks (POST /async/chat/completions, /async/images/generations,
+// /videos/generations; GET /async-result/{id}) answer PROCESSING for
+// WithTaskPolls polls (default 1), then SUCCESS with the chat reply, an
+// image URL or a video and cover URL under https://zaitest.invalid/.
+// Images (POST /images/generations) return one URL derived from the prompt.
+// Embeddings are normalised bags of hashed words (256 dimensions unless
+// asked), so texts that share words are similar. Web search returns
+// min(count, 3) results.
+//
+// Audio. Speech (POST /audio/speech) is a 440 Hz Tone, 24 kHz 16-bit mono,
+// 20 ms per character of input (100 ms to 2 s): raw PCM (audio/pcm) by
+// default, a WAV file (audio/wav) for response_format "wav", or with
+// "stream": true base64 (or hex) PCM chunks of 100 ms and [DONE]. The
+// voice must be one of the eight official glm-tts voices of the recorded
+// voice list (by name or id) or a cloned one. A WAV carries its text in an
+// INFO comment (see WAV), and transcription (POST /audio/transcriptions)
+// reads it back, so speech transcribes to its input; other audio transcribes
+// to "Transcript of <file name>: <n> bytes of audio.". Streamed, the
+// transcript comes as one transcript.text.delta per word, then
+// transcript.text.done and [DONE].
+//
+// Voices. GET /voice/list lists the official voices, then cloned ones,
+// filtered by voiceName and voiceType. POST /voice/clone needs a file_id in
+// the file store; it adds a PRIVATE voice "voice_clone_<n>" and stores its
+// preview (a WAV of "input") as a file with purpose voice-clone-output.
+// POST /voice/delete removes a cloned voice.
+//
+// Files. POST /files stores the upload in memory (a "batch" file must be
+// JSONL); GET /files lists in upload order (order=desc reverses it),
+// filtered by purpose, paged by after and limit (20 by default, at most
+// 100) with has_more; GET /files/{id}/content downloads; DELETE /files/{id}
+// deletes. (*Server).File reads the store.
+//
+// Batches. POST /batches takes a stored batch file and endpoint
+// /v4/chat/completions; the batch is "validating", then "in_progress" for
+// WithTaskPolls looks (GET /batches/{id}), then "completed": every input
+// line is answered by the chat default into a real output file,
+// {"custom_id","id","response":{"status_code":200,"request_id","body":<chat.completion>}}
+// per line, and lines that fail go to an error file. Cancel turns a running
+// batch "cancelling", then "cancelled" without output. GET /batches lists
+// in creation order with first_id, last_id and has_more.
+//
+// OCR. Layout parsing (POST /layout_parsing) returns one text element per
+// page (start_page_id..end_page_id, one by default) reading
+// "Page <n> of <file>", and the Markdown. Handwriting (POST /files/ocr,
+// tool_type hand_write) and the file parser read the uploaded file: a UTF-8
+// text file is "recognised" line by line, anything else is
+// "Text of <name> (<n> bytes)". The parser's create task
+// (POST /files/parser/create) is "processing" for WithTaskPolls polls of
+// GET /files/parser/result/{id}/{format}, then "succeeded" with the text
+// (format text) or a parsing_result_url (download_link);
+// POST /files/parser/sync answers at once. Without file_type the parser
+// answers HTTP 200 with the Spring-style {"msg","code":500} body the live
+// API sends.
+//
+// Agents (POST /v1/agents under the agents root). general_translation
+// answers "[<target_lang>] <text>" (zh-CN by default), whole or streamed
+// word by word. vidu_template_agent (custom variable "template" required)
+// answers "pending" with an async_id; POST /v1/agents/async-result is
+// "pending" for WithTaskPolls polls, then "success" with a video_url.
+// slides_glm_agent adds a slide per call to a conversation: a thinking, a
+// tool (insert_page, with the slide's HTML) and an answer phase, streamed
+// or whole; POST /v1/agents/conversation exports it as a .pptx (and .pdf
+// with include_pdf) file_url and one image_url per slide. Failures arrive
+// as the API sends them: HTTP 200, "status":"failed", code 400.
+//
+// Tools. Moderations return one result per input item: text containing
+// "unsafe" is REJECT, "review" is REVIEW, the rest PASS. Rerank scores each
+// document by the share of the query's words it contains, best first, cut
+// to top_n. The tokenizer counts words (plus one per message), 256 tokens
+// per image and 1024 per video. The reader returns a page titled
+// "Page at <host>". GET /models lists glm-4.5, glm-4.5-air, glm-4.6,
+// glm-4.7, glm-4.7-flash, glm-5.1 and glm-5.3, owned by "z-ai".
+//
+// # Scripts
+//
+// Reply, ReplyStream, ReplyError and ReplyDefault queue replies, taken in
+// order by the requests they match (On limits one to a route, Times repeats
+// it). Their methods bend a reply into the wire's quirks that a client
+// must survive:
+//
+//	srv.ReplyDefault().ArgumentsAsObject()        // tool-call arguments as a JSON object
+//	srv.ReplyError(200, "1301", "unsafe")         // an error envelope with HTTP 200
+//	srv.ReplyDefault().On("POST", "/v1/agents").AgentFailed("1113", "no balance") // status 200, "failed"
+//	srv.ReplyDefault().AsJSON()                   // a stream request answered as plain JSON
+//	srv.ReplyDefault().StallAfterHeaders()        // headers, then silence
+//	srv.ReplyDefault().DropMidBody()              // half the body, then a reset connection
+//	srv.ReplyStream(zaitest.Text("a"), zaitest.Text("b")).DropAfter(1)
+//
+// # Record and replay
+//
+// Replay serves the exchanges of a cassette file; with ZAI_RECORD=1 and a
+// key it records them from the real API instead:
+//
+//	srv := zaitest.Replay(t, "testdata/summarize.json")
+//	client := srv.Client()
+//
+// Run once with ZAI_RECORD=1 ZAI_API_KEY=... to write the file; later runs
+// need no key and no network.
+package zaitest

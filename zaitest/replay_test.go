@@ -1,0 +1,221 @@
+package zaitest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/zaitest"
+)
+
+const liveKey = "live-id.live-secret-123456"
+
+// session makes calls of every kind and returns what each one got, raw
+// bodies and stream events included.
+func session(t *testing.T, client *zai.Client) []string {
+	t.Helper()
+	var out []string
+	add := func(what string, v ...any) { out = append(out, what+": "+fmt.Sprint(v...)) }
+
+	resp, err := client.Chat.Completions.Create(ctx, req("record me"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("chat", string(resp.RawJSON()))
+	resp, err = client.Chat.Completions.Create(ctx, toolReq())
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("tool call", string(resp.RawJSON()))
+
+	stream, err := client.Chat.Completions.CreateStream(ctx, req("stream me please"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, err := range stream.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("chunk", string(c.RawJSON()))
+	}
+
+	emb, err := client.Embeddings.Create(ctx, zai.EmbeddingRequest{Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts("a cat"), Dimensions: zai.Ptr(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("embedding", emb.Data[0].Embedding)
+
+	speech, err := client.Audio.Speech.Create(ctx, zai.SpeechRequest{Model: zai.ModelGLMTTS, Input: "say it", Voice: zai.VoiceTongtong, ResponseFormat: zai.SpeechFormatWAV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wav, _ := io.ReadAll(speech.Body)
+	speech.Body.Close()
+	add("speech", speech.ContentType, len(wav), bytes.Equal(wav, zaitest.WAV(zaitest.Tone("say it"), "say it")))
+
+	tr, err := client.Audio.Transcriptions.Create(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: bytes.NewReader(wav), FileName: "say.wav"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("transcript", tr.Text)
+
+	f, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: zai.FilePurposeAgent, Reader: strings.NewReader("notes"), FileName: "notes.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := client.Files.Content(ctx, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, _ := io.ReadAll(body)
+	body.Close()
+	add("file", f.ID, string(content))
+
+	task, err := client.Videos.Generate(ctx, zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "a cat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("video", res.TaskStatus, res.VideoResult[0].URL)
+
+	slides, err := client.Agents.InvokeStream(ctx, zai.NewSlidesRequest("Deck", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, err := range slides.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("slides", string(c.RawJSON()))
+	}
+
+	_, err = client.Chat.Completions.Create(ctx, zai.ChatCompletionRequest{Model: "", Messages: []zai.Message{zai.UserMessage("x")}}, zai.WithMaxRetries(0))
+	add("error", err != nil)
+	return out
+}
+
+func TestRecordThenReplay(t *testing.T) {
+	upstream := zaitest.Start(zaitest.WithAPIKey(liveKey))
+	path := filepath.Join(t.TempDir(), "testdata", "session.json")
+
+	var recorded []string
+	t.Run("record", func(t *testing.T) {
+		t.Setenv("ZAI_RECORD", "1")
+		t.Setenv("ZAI_API_KEY", liveKey)
+		t.Setenv("ZAI_BASE_URL", upstream.URL())
+		srv := zaitest.Replay(t, path)
+		recorded = session(t, srv.Client())
+		// An answer that echoes the key.
+		upstream.Reply(`{"created":1,"id":"x","usage":{"prompt_tokens":1,"total_tokens":1},"note":"key `+liveKey+`"}`).On("POST", "/tokenizer")
+		if _, err := srv.Client().Tokenizer.Count(ctx, zai.TokenizerRequest{Model: zai.ModelGLM4_6, Messages: []zai.Message{zai.UserMessage("x")}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range upstream.Requests() {
+			if r.Header.Get("Authorization") != "Bearer "+liveKey {
+				t.Fatalf("forwarded with %q", r.Header.Get("Authorization"))
+			}
+		}
+	})
+	upstream.Close()
+
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{liveKey, "live-secret-123456", zaitest.DefaultAPIKey, "Bearer"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Fatalf("the cassette holds %q", secret)
+		}
+	}
+	var c zaitest.Cassette
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	var sawStream, sawForm, sawBinary, sawRedacted bool
+	for _, e := range c.Exchanges {
+		if len(e.Events) > 0 {
+			sawStream = strings.HasPrefix(e.Events[0], "data: {") && strings.HasSuffix(e.Events[0], "\n\n") && e.Events[len(e.Events)-1] == "data: [DONE]\n\n"
+		}
+		sawForm = sawForm || (e.RequestForm != nil && e.RequestForm.Files["file"].SHA256 != "")
+		sawBinary = sawBinary || e.BodyBase64 != ""
+		sawRedacted = sawRedacted || strings.Contains(string(e.Body), "key REDACTED")
+	}
+	if c.Version != 1 || !sawStream || !sawForm || !sawBinary || !sawRedacted {
+		t.Fatalf("stream %v form %v binary %v redacted %v in\n%s", sawStream, sawForm, sawBinary, sawRedacted, raw)
+	}
+
+	t.Run("replay", func(t *testing.T) {
+		t.Setenv("ZAI_RECORD", "")
+		t.Setenv("ZAI_API_KEY", "")
+		t.Setenv("ZAI_BASE_URL", "")
+		srv := zaitest.Replay(t, path)
+		replayed := session(t, srv.Client())
+		if len(replayed) != len(recorded) {
+			t.Fatalf("%d results replayed, %d recorded", len(replayed), len(recorded))
+		}
+		for i := range recorded {
+			if replayed[i] != recorded[i] {
+				t.Errorf("result %d:\nrecorded %s\nreplayed %s", i, recorded[i], replayed[i])
+			}
+		}
+		tok, err := srv.Client().Tokenizer.Count(ctx, zai.TokenizerRequest{Model: zai.ModelGLM4_6, Messages: []zai.Message{zai.UserMessage("x")}})
+		if err != nil || !strings.Contains(string(tok.RawJSON()), "key REDACTED") {
+			t.Fatalf("%v %+v", err, tok)
+		}
+	})
+}
+
+func TestReplayMismatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.json")
+	cassette := `{"version":1,"exchanges":[
+	 {"method":"POST","path":"/chat/completions","request_body":{"model":"glm-4.7","messages":[{"role":"user","content":"hi"}],"request_id":"a"},
+	  "status":200,"header":{"Content-Type":"application/json"},"body":{"id":"1","choices":[{"index":0,"message":{"role":"assistant","content":"first"},"finish_reason":"stop"}]}},
+	 {"method":"POST","path":"/chat/completions","request_body":{"model":"glm-4.7","messages":[{"role":"user","content":"hi"}]},
+	  "status":200,"header":{"Content-Type":"application/json"},"body":{"id":"2","choices":[{"index":0,"message":{"role":"assistant","content":"second"},"finish_reason":"stop"}]}},
+	 {"method":"GET","path":"/files","query":"purpose=batch","status":200,"body":{"object":"list","data":[],"has_more":false}}]}`
+	if err := os.WriteFile(path, []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ZAI_RECORD", "")
+	srv := zaitest.Replay(t, path)
+	client := srv.Client()
+	r := req("hi")
+	r.RequestID = "a different id"
+	for _, want := range []string{"first", "second"} {
+		resp, err := client.Chat.Completions.Create(ctx, r)
+		if err != nil || resp.Choices[0].Message.Content != want {
+			t.Fatalf("want %q: %v %+v", want, err, resp)
+		}
+	}
+	_, err := client.Chat.Completions.Create(ctx, r)
+	var apiErr *zai.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotImplemented || !strings.Contains(apiErr.Message, "all 2 exchanges") {
+		t.Fatalf("used up: %v", err)
+	}
+	_, err = client.Chat.Completions.Create(ctx, req("hello"))
+	if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "the closest is exchange 1, POST /chat/completions, whose body differs in messages") {
+		t.Fatalf("%v", err)
+	}
+	if _, err := client.Files.List(ctx, zai.FileListRequest{Purpose: "agent"}); !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "exchange 3, GET /files?purpose=batch (the query differs") {
+		t.Fatalf("%v", err)
+	}
+	if list, err := client.Files.List(ctx, zai.FileListRequest{Purpose: "batch"}); err != nil || list.HasMore {
+		t.Fatal(err)
+	}
+	// A 501 is not retried: one request each.
+	if n := len(srv.Requests()); n != 6 {
+		t.Fatalf("%d requests", n)
+	}
+}
