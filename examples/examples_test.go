@@ -14,6 +14,7 @@ import (
 
 // want lists, for each example, text its output must contain.
 var want = map[string][]string{
+	"agent":      {`→ get_weather({"city":"Paris"})`, `← call_events: [{"name":"Louvre late opening"`, "8 messages, 45 tokens"},
 	"batch":      {"uploaded file_001", "batch batch_001 completed", "review-1 (HTTP 200): Echo: Great phone", "review-2 (HTTP 200): Echo: It broke"},
 	"chat":       {"Echo: What is the capital of France?", "tokens: 13 prompt + 7 completion = 20"},
 	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},
@@ -21,6 +22,7 @@ var want = map[string][]string{
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},
+	"structured": {"Tomato pasta (serves 2, 20 min)", "(invalid, asked again)", "decoded: Green salad with 2 ingredients (attempt 2)"},
 	"tools":      {`model calls get_weather({"city":"zaitest"})`, "The tool returned: "},
 	"transcribe": {"no file given: transcribing", "\nHello! This sentence was synthesised, then transcribed.\n"},
 	"translate":  {"[zh-CN] The quick brown fox jumps over the lazy dog."},
