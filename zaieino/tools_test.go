@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudwego/eino/schema"
 	"github.com/eino-contrib/jsonschema"
+	"github.com/zai-go/zai"
 )
 
 func decode(t *testing.T, s string) map[string]any {
@@ -27,7 +28,7 @@ func TestCleanSchema(t *testing.T) {
 			"where": {"$ref": "#/$defs/place", "description": "Where to look"},
 			"unit": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["c", "f"]}]},
 			"days": {"type": ["integer", "null"]},
-			"tags": {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+			"tags": {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "null"}]}},
 			"both": {"allOf": [
 				{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
 				{"properties": {"b": {"$ref": "#/definitions/num"}}, "required": ["b"]}
@@ -37,7 +38,7 @@ func TestCleanSchema(t *testing.T) {
 		"$defs": {"place": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}},
 		"definitions": {"num": {"type": "number"}}
 	}`)
-	got, err := cleanSchema(in)
+	got, err := zai.CleanSchema(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +73,11 @@ func TestCleanSchemaErrors(t *testing.T) {
 		"recursive": `{"type":"object","properties":{"next":{"$ref":"#/$defs/node"}},"$defs":{"node":{"type":"object","properties":{"next":{"$ref":"#/$defs/node"}}}}}`,
 		"dangling":  `{"type":"object","properties":{"x":{"$ref":"#/$defs/missing"}}}`,
 	} {
-		if _, err := cleanSchema(decode(t, s)); err == nil {
+		if _, err := zai.CleanSchema(decode(t, s)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	if _, err := cleanSchema([]int{1}); err == nil {
+	if _, err := zai.CleanSchema([]int{1}); err == nil {
 		t.Error("a non-object schema was accepted")
 	}
 }
