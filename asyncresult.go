@@ -147,14 +147,7 @@ func (e *TaskFailedError) Error() string {
 	b.WriteString(ErrTaskFailed.Error())
 	b.WriteString(": ")
 	b.WriteString(e.TaskID)
-	if e.Code != "" {
-		b.WriteString(": code ")
-		b.WriteString(e.Code)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
+	writeCodeMessage(&b, e.Code, e.Message)
 	return b.String()
 }
 

@@ -517,19 +517,6 @@ func (f *FunctionCall) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// stringOrStrings decodes a JSON string or an array of strings; one reports
-// the string form.
-func stringOrStrings(b []byte) (list []string, one bool, err error) {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		err = json.Unmarshal(b, &s)
-		return []string{s}, true, err
-	}
-	err = json.Unmarshal(b, &list)
-	return list, false, err
-}
-
 // FinishReason says why the model stopped.
 type FinishReason = string
 

@@ -114,14 +114,7 @@ func (e *APIError) Error() string {
 			b.WriteString(t)
 		}
 	}
-	if e.Code != "" {
-		b.WriteString(": code ")
-		b.WriteString(e.Code)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
+	writeCodeMessage(&b, e.Code, e.Message)
 	if e.RequestID != "" {
 		b.WriteString(" (request_id ")
 		b.WriteString(e.RequestID)
@@ -413,4 +406,17 @@ func classifyTransport(err error) error {
 // invalidf returns an error wrapping ErrInvalidRequest.
 func invalidf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidRequest}, args...)...)
+}
+
+// writeCodeMessage appends ": code C: message" (each part when present), as
+// every error of this package prints them.
+func writeCodeMessage(b *strings.Builder, code, msg string) {
+	if code != "" {
+		b.WriteString(": code ")
+		b.WriteString(code)
+	}
+	if msg != "" {
+		b.WriteString(": ")
+		b.WriteString(msg)
+	}
 }

@@ -3,7 +3,6 @@ package zai
 import (
 	"context"
 	"net/http"
-	"regexp"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -76,16 +75,6 @@ type GeneratedImage struct {
 }
 
 // sizeRE is the WIDTHxHEIGHT form the API takes for image and video sizes.
-var sizeRE = regexp.MustCompile(`^[1-9][0-9]{0,5}x[1-9][0-9]{0,5}$`)
-
-// validSize reports whether s is empty (the server's default) or WxH.
-func validSize(s string) error {
-	if s != "" && !sizeRE.MatchString(s) {
-		return invalidf("size %q is not WIDTHxHEIGHT, such as \"1280x1280\"", s)
-	}
-	return nil
-}
-
 func (r *ImageRequest) validate() error {
 	if r.Model == "" {
 		return invalidf("model is empty")
