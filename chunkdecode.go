@@ -651,3 +651,187 @@ func (r *jsonReader) skip() bool {
 	}
 	return false
 }
+
+// The encoder's counterparts: Message and the chat body write their JSON
+// directly (chat.go), with strings escaped exactly as encoding/json escapes
+// them.
+
+// htmlSafe reports the ASCII bytes encoding/json writes as they are.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as json.Marshal writes a string: HTML
+// characters, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if htmlSafe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// jsonStringEnd returns the length of the rest of a JSON string whose
+// opening quote has been read, closing quote included.
+func jsonStringEnd(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// appendJSON appends the call as ToolCall.MarshalJSON writes it.
+func (t *ToolCall) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if t.hasIndex || t.Index != 0 {
+		b = append(b, `"index":`...)
+		b = strconv.AppendInt(b, int64(t.Index), 10)
+		b = append(b, ',')
+	}
+	if t.ID != "" {
+		b = append(b, `"id":`...)
+		b = appendJSONString(b, t.ID)
+		b = append(b, ',')
+	}
+	if t.Type != "" {
+		b = append(b, `"type":`...)
+		b = appendJSONString(b, t.Type)
+		b = append(b, ',')
+	}
+	b = append(b, `"function":{`...)
+	if t.Function.Name != "" {
+		b = append(b, `"name":`...)
+		b = appendJSONString(b, t.Function.Name)
+		b = append(b, ',')
+	}
+	b = append(b, `"arguments":`...)
+	b = appendJSONString(b, t.Function.Arguments)
+	return append(b, '}', '}')
+}
+
+// messageWireFields are the JSON names of messageWire's fields.
+var messageWireFields = []string{"role", "content", "reasoning_content", "tool_calls", "tool_call_id", "name", "audio"}
+
+// decodeJSONFast decodes as Message.unmarshalWire does, in one pass: the
+// content is a string, an array of parts (whose text becomes Content), or
+// any other value, which is ignored.
+func (m *Message) decodeJSONFast(r *jsonReader) bool {
+	*m = Message{}
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		var k int
+		switch string(key) {
+		case "role":
+			k, ok = 0, r.str(&m.Role, noIntern)
+		case "content":
+			k = 1
+			switch r.peek() {
+			case '"':
+				ok = r.str(&m.Content, noIntern)
+			case '[':
+				if ok = r.decSliceOfContentPart(&m.Parts); ok {
+					m.Content = partsText(m.Parts)
+				}
+			default:
+				ok = r.skip()
+			}
+		case "reasoning_content":
+			k, ok = 2, r.str(&m.ReasoningContent, noIntern)
+		case "tool_calls":
+			k, ok = 3, r.decSliceOfToolCall(&m.ToolCalls)
+		case "tool_call_id":
+			k, ok = 4, r.str(&m.ToolCallID, noIntern)
+		case "name":
+			k, ok = 5, r.str(&m.Name, noIntern)
+		case "audio":
+			k, ok = 6, r.decPtrToMessageAudio(&m.Audio)
+		default:
+			k, ok = -1, r.unknown(key, messageWireFields)
+		}
+		if !ok {
+			return false
+		}
+		if k >= 0 {
+			if seen&(1<<k) != 0 {
+				return false
+			}
+			seen |= 1 << k
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}

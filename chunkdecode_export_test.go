@@ -1,5 +1,10 @@
 package zai
 
+import (
+	"encoding/json"
+	"reflect"
+)
+
 // NewChunkDecoderWithErrorMember is NewChunkDecoder that also reports the
 // decoder's note of a top-level "error" key.
 func NewChunkDecoderWithErrorMember() func(data []byte) (c ChatCompletionChunk, ok, errorMember bool) {
@@ -13,3 +18,56 @@ func NewChunkDecoderWithErrorMember() func(data []byte) (c ChatCompletionChunk, 
 // InStreamError reports whether the stream would turn data into an
 // *APIError.
 func InStreamError(data []byte) bool { return inStreamError("", data) != nil }
+
+// MarshalMessageWire is Message's encoding as it was before appendJSON:
+// messageWire through encoding/json. It is the reference appendJSON must
+// equal byte for byte.
+func MarshalMessageWire(m Message) ([]byte, error) {
+	w := messageWire{
+		Role:             m.Role,
+		ReasoningContent: m.ReasoningContent,
+		ToolCalls:        m.ToolCalls,
+		ToolCallID:       m.ToolCallID,
+		Name:             m.Name,
+		Audio:            m.Audio,
+	}
+	var err error
+	switch {
+	case len(m.Parts) > 0:
+		w.Content, err = json.Marshal(m.Parts)
+	case m.Content != "" || len(m.ToolCalls) == 0:
+		w.Content, err = json.Marshal(m.Content)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalMessageWire decodes through messageWire only, the reference of
+// the one-pass decoder.
+func UnmarshalMessageWire(b []byte, m *Message) error { return m.unmarshalWire(b) }
+
+// MessageWireFields lists messageWire's Go field names.
+func MessageWireFields() []string {
+	t := reflect.TypeFor[messageWire]()
+	var out []string
+	for i := range t.NumField() {
+		out = append(out, t.Field(i).Name)
+	}
+	return out
+}
+
+// ChatBodyJSON returns the chat body as AppendJSON writes it and as
+// json.Marshal writes it.
+func ChatBodyJSON(req ChatCompletionRequest, stream bool) (appended, marshaled []byte, err error) {
+	b := chatBody{ChatCompletionRequest: &req, Stream: stream}
+	if appended, err = b.AppendJSON(nil); err != nil {
+		return nil, nil, err
+	}
+	marshaled, err = json.Marshal(b)
+	return appended, marshaled, err
+}
+
+// AppendJSONString exposes the string encoder.
+var AppendJSONString = appendJSONString

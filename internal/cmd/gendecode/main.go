@@ -44,8 +44,8 @@ const OutputFile = "chunkdecode_gen.go"
 
 // roots are the types decoders are generated from. ChatCompletionChunk is
 // the stream's value; toolCallWire backs ToolCall.decodeJSONFast and
-// ContentPart backs Message.decodeJSONFast.
-var roots = []string{"ChatCompletionChunk", "toolCallWire", "ContentPart"}
+// []ContentPart backs Message.decodeJSONFast.
+var roots = []string{"ChatCompletionChunk", "toolCallWire", "[]ContentPart"}
 
 // topLevel is the root whose decoder notes a top-level "error" member.
 const topLevel = "ChatCompletionChunk"
@@ -93,7 +93,8 @@ func Generate(dir string) ([]byte, error) {
 		g.slots[name] = "intern" + upperFirst(typ) + field
 	}
 	g.header()
-	for _, name := range roots {
+	for _, root := range roots {
+		name, slice := strings.CutPrefix(root, "[]")
 		obj := pkg.Scope().Lookup(name)
 		if obj == nil {
 			return nil, fmt.Errorf("gendecode: type %s not found", name)
@@ -101,7 +102,11 @@ func Generate(dir string) ([]byte, error) {
 		if _, ok := obj.Type().Underlying().(*types.Struct); !ok {
 			return nil, fmt.Errorf("gendecode: %s is not a struct", name)
 		}
-		g.need(obj.Type())
+		t := obj.Type()
+		if slice {
+			t = types.NewSlice(t)
+		}
+		g.need(t)
 	}
 	for len(g.queue) > 0 {
 		t := g.queue[0]
@@ -201,12 +206,6 @@ func hasField(st *types.Struct, name string) bool {
 		}
 	}
 	return false
-}
-
-// local reports whether t is a named type declared in the package.
-func (g *gen) local(t types.Type) (*types.Named, bool) {
-	n, ok := types.Unalias(t).(*types.Named)
-	return n, ok && n.Obj().Pkg() == g.pkg
 }
 
 // hasMethod reports whether *t (or t) has the named method.
