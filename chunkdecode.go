@@ -102,6 +102,19 @@ func (c *ChatCompletionChunk) decodeFast(data []byte, in *interner) bool {
 	return ok && r.i == len(r.b)
 }
 
+// decodeFast decodes a whole completion in one pass, Messages included, for
+// a caller that has the body in memory; false means decode it with
+// encoding/json instead (into a fresh value: this one may be written to).
+func (c *ChatCompletion) decodeFast(data []byte, in *interner) bool {
+	r := jsonReader{b: data, in: in}
+	if r.peek() != '{' {
+		return false
+	}
+	ok := r.decChatCompletion(c)
+	r.ws()
+	return ok && r.i == len(r.b)
+}
+
 // decodeJSONFast decodes as ToolCall.UnmarshalJSON does: through
 // toolCallWire, remembering whether index was present and not null.
 func (t *ToolCall) decodeJSONFast(r *jsonReader) bool {

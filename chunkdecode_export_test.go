@@ -71,3 +71,9 @@ func ChatBodyJSON(req ChatCompletionRequest, stream bool) (appended, marshaled [
 
 // AppendJSONString exposes the string encoder.
 var AppendJSONString = appendJSONString
+
+// DecodeCompletionFast decodes a completion with the generated decoder.
+func DecodeCompletionFast(data []byte) (c ChatCompletion, ok bool) {
+	ok = c.decodeFast(data, nil)
+	return c, ok
+}

@@ -341,3 +341,45 @@ func TestChunkDecodeErrorMember(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletionDecodeEveryField is TestChunkDecodeEveryField for
+// ChatCompletion, the reply of Create, Messages included.
+func TestCompletionDecodeEveryField(t *testing.T) {
+	for seed := range 3 {
+		var c zai.ChatCompletion
+		s := seed * 1000
+		fill(reflect.ValueOf(&c).Elem(), &s)
+		for i := range c.Choices {
+			c.Choices[i].Message.Parts[0].Type = zai.PartText // so Content is set from it
+		}
+		data, err := json.Marshal(&c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := zai.DecodeCompletionFast(data)
+		if !ok {
+			t.Fatalf("fast path declined %s", data)
+		}
+		var want zai.ChatCompletion
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decoding %s:\nfast %#v\nstd  %#v", data, got, want)
+		}
+		var empty []string
+		zeroLeaves(reflect.ValueOf(got), "completion", &empty)
+		if len(empty) > 0 {
+			t.Fatalf("fields lost in a round trip of %s: %v", data, empty)
+		}
+	}
+	for _, name := range []string{"chat_tool.json", "chat_simple.json", "glm45_multi_tool.json"} {
+		data := readFile(t, "testdata/recorded/"+name)
+		got, ok := zai.DecodeCompletionFast(data)
+		var want zai.ChatCompletion
+		json.Unmarshal(data, &want)
+		if !ok || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: ok %v\nfast %#v\nstd  %#v", name, ok, got, want)
+		}
+	}
+}

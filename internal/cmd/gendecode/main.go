@@ -43,9 +43,9 @@ import (
 const OutputFile = "chunkdecode_gen.go"
 
 // roots are the types decoders are generated from. ChatCompletionChunk is
-// the stream's value; toolCallWire backs ToolCall.decodeJSONFast and
+// the stream's value, ChatCompletion the reply of Create; toolCallWire backs ToolCall.decodeJSONFast and
 // []ContentPart backs Message.decodeJSONFast.
-var roots = []string{"ChatCompletionChunk", "toolCallWire", "[]ContentPart"}
+var roots = []string{"ChatCompletionChunk", "ChatCompletion", "toolCallWire", "[]ContentPart"}
 
 // topLevel is the root whose decoder notes a top-level "error" member.
 const topLevel = "ChatCompletionChunk"
