@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -735,6 +736,30 @@ type chatBodyRest struct {
 	Stream   bool     `json:"stream,omitempty"`
 }
 
+// AppendJSONMerged is AppendJSON with extra fields merged into the small
+// rest before the messages go in, so the history is not scanned again
+// (core.EncodeJSON calls it for WithExtraBody). Extra fields that replace
+// model or messages take the general path.
+func (b chatBody) AppendJSONMerged(dst []byte, extra map[string]any) ([]byte, error) {
+	rest, err := json.Marshal(chatBodyRest{ChatCompletionRequest: b.ChatCompletionRequest, Stream: b.Stream})
+	if err != nil {
+		return nil, fmt.Errorf("zai: encoding request body: %w", err)
+	}
+	_, model := extra["model"]
+	_, messages := extra["messages"]
+	if model || messages || !bytes.HasPrefix(rest, []byte(chatBodyHead)) {
+		all, err := b.AppendJSON(dst)
+		if err != nil {
+			return nil, fmt.Errorf("zai: encoding request body: %w", err)
+		}
+		return core.MergeObject(all, extra)
+	}
+	if rest, err = core.MergeObject(rest, extra); err != nil {
+		return nil, err
+	}
+	return b.appendWithRest(dst, rest)
+}
+
 // AppendJSON writes the body as json.Marshal would, in one pass over the
 // message history: encoding/json writes the small rest, and the messages go
 // in their place after "model", encoded directly (core.EncodeJSON calls it).
@@ -743,7 +768,17 @@ func (b chatBody) AppendJSON(dst []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	const head = `{"model":"`
+	return b.appendWithRest(dst, rest)
+}
+
+// chatBodyHead is how encoding/json starts the body: model comes first.
+const chatBodyHead = `{"model":"`
+
+// appendWithRest writes rest, the body without messages, with the messages
+// spliced in after model, where encoding/json puts them.
+func (b chatBody) appendWithRest(dst, rest []byte) ([]byte, error) {
+	var err error
+	const head = chatBodyHead
 	if !bytes.HasPrefix(rest, []byte(head)) {
 		// The request no longer starts with model: let encoding/json
 		// place the messages.

@@ -3,6 +3,8 @@ package zai
 import (
 	"encoding/json"
 	"reflect"
+
+	"github.com/zai-go/zai/internal/core"
 )
 
 // NewChunkDecoderWithErrorMember is NewChunkDecoder that also reports the
@@ -76,4 +78,19 @@ var AppendJSONString = appendJSONString
 func DecodeCompletionFast(data []byte) (c ChatCompletion, ok bool) {
 	ok = c.decodeFast(data, nil)
 	return c, ok
+}
+
+// ChatBodyJSONMerged returns the chat body with extra merged as
+// AppendJSONMerged writes it and as the general merge writes it.
+func ChatBodyJSONMerged(req ChatCompletionRequest, extra map[string]any) (merged, general []byte, err error) {
+	b := chatBody{ChatCompletionRequest: &req, Stream: true}
+	if merged, err = b.AppendJSONMerged(nil, extra); err != nil {
+		return nil, nil, err
+	}
+	all, err := b.AppendJSON(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	general, err = core.MergeObject(all, extra)
+	return merged, general, err
 }

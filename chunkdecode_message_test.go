@@ -149,3 +149,23 @@ func TestChatBodyAppendJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestChatBodyMergesExtra: merging WithExtraBody fields into the small rest
+// gives the same bytes as merging into the whole body.
+func TestChatBodyMergesExtra(t *testing.T) {
+	req := zai.ChatCompletionRequest{Model: "m", Messages: messages(), Temperature: zai.Ptr(0.5)}
+	for _, extra := range []map[string]any{
+		{"temperature": 0.9, "new": map[string]any{"a": 1}},
+		{"aaa": 1, "stream": false},
+		{"model": "other"},
+		{"messages": []int{}},
+	} {
+		merged, general, err := zai.ChatBodyJSONMerged(req, extra)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(merged, general) {
+			t.Fatalf("%v:\nmerged  %s\ngeneral %s", extra, merged, general)
+		}
+	}
+}

@@ -16,6 +16,15 @@ type JSONAppender interface {
 	AppendJSON(dst []byte) ([]byte, error)
 }
 
+// ExtraMerger is a JSONAppender that can also merge extra fields itself,
+// without EncodeJSON scanning and copying everything it wrote (a long
+// message history) to find the top-level keys. The result must equal
+// MergeObject of its AppendJSON output.
+type ExtraMerger interface {
+	JSONAppender
+	AppendJSONMerged(dst []byte, extra map[string]any) ([]byte, error)
+}
+
 var errNotObject = errors.New("the body is not a JSON object")
 
 // EncodeJSON encodes v, through AppendJSON when it has one, and merges extra
@@ -26,6 +35,9 @@ var errNotObject = errors.New("the body is not a JSON object")
 func EncodeJSON(v any, extra map[string]any) ([]byte, error) {
 	var b []byte
 	var err error
+	if m, ok := v.(ExtraMerger); ok && len(extra) > 0 {
+		return m.AppendJSONMerged(nil, extra)
+	}
 	if a, ok := v.(JSONAppender); ok {
 		b, err = a.AppendJSON(nil)
 	} else {
@@ -37,11 +49,13 @@ func EncodeJSON(v any, extra map[string]any) ([]byte, error) {
 	if len(extra) == 0 {
 		return b, nil
 	}
-	return mergeObject(b, extra)
+	return MergeObject(b, extra)
 }
 
-// mergeObject writes the object b with extra merged in. b is valid JSON.
-func mergeObject(b []byte, extra map[string]any) ([]byte, error) {
+// MergeObject returns the JSON object b with extra merged in: a key of
+// extra replaces b's member in place, the others follow in sorted order.
+// b must be valid JSON.
+func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) < 2 || b[0] != '{' {
 		return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", errNotObject)

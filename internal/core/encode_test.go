@@ -110,7 +110,7 @@ func FuzzMergeObject(f *testing.F) {
 			return // json.Marshal would change an invalid key
 		}
 		extra := map[string]any{key: "extra"}
-		got, err := mergeObject(body, extra)
+		got, err := MergeObject(body, extra)
 		if err != nil {
 			t.Fatalf("%s: %v", body, err)
 		}
