@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -179,33 +181,91 @@ type messageWire struct {
 }
 
 // MarshalJSON sends Content as a string, or Parts as an array.
-func (m Message) MarshalJSON() ([]byte, error) {
-	w := messageWire{
-		Role:             m.Role,
-		ReasoningContent: m.ReasoningContent,
-		ToolCalls:        m.ToolCalls,
-		ToolCallID:       m.ToolCallID,
-		Name:             m.Name,
-		Audio:            m.Audio,
-	}
-	var err error
+func (m Message) MarshalJSON() ([]byte, error) { return m.appendJSON(nil) }
+
+// appendJSON appends the message as json.Marshal of its messageWire would
+// write it, without building the wire value or re-encoding the content.
+// TestMessageEncodesLikeWire holds it to that.
+func (m *Message) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"role":`...)
+	b = appendJSONString(b, m.Role)
 	switch {
 	case len(m.Parts) > 0:
-		w.Content, err = json.Marshal(m.Parts)
+		parts, err := json.Marshal(m.Parts)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `,"content":`...)
+		b = append(b, parts...)
 	case m.Content != "" || len(m.ToolCalls) == 0:
 		// An assistant message that only calls tools may omit content;
 		// every other message carries it, even when empty.
-		w.Content, err = json.Marshal(m.Content)
+		b = append(b, `,"content":`...)
+		b = appendJSONString(b, m.Content)
 	}
-	if err != nil {
-		return nil, err
+	if m.ReasoningContent != "" {
+		b = append(b, `,"reasoning_content":`...)
+		b = appendJSONString(b, m.ReasoningContent)
 	}
-	return json.Marshal(w)
+	if len(m.ToolCalls) > 0 {
+		b = append(b, `,"tool_calls":[`...)
+		for i := range m.ToolCalls {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = m.ToolCalls[i].appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	if m.ToolCallID != "" {
+		b = append(b, `,"tool_call_id":`...)
+		b = appendJSONString(b, m.ToolCallID)
+	}
+	if m.Name != "" {
+		b = append(b, `,"name":`...)
+		b = appendJSONString(b, m.Name)
+	}
+	if m.Audio != nil {
+		audio, err := json.Marshal(m.Audio)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `,"audio":`...)
+		b = append(b, audio...)
+	}
+	return append(b, '}'), nil
+}
+
+// jsonSize estimates the encoded size of the message, to size a buffer.
+func (m *Message) jsonSize() int {
+	n := 64 + len(m.Role) + len(m.Content) + len(m.ReasoningContent) + len(m.ToolCallID) + len(m.Name)
+	for i := range m.ToolCalls {
+		n += 64 + len(m.ToolCalls[i].ID) + len(m.ToolCalls[i].Function.Name) + len(m.ToolCalls[i].Function.Arguments)
+	}
+	for i := range m.Parts {
+		n += 48 + len(m.Parts[i].Text)
+	}
+	return n + n/16 // escapes
 }
 
 // UnmarshalJSON accepts content as a string, null, or an array of parts.
-// For an array, Content is also set to the text of the text parts.
+// For an array, Content is also set to the text of the text parts. The
+// message is decoded in one pass (decodeJSONFast); input that pass cannot
+// decode exactly as encoding/json would goes through messageWire instead.
 func (m *Message) UnmarshalJSON(b []byte) error {
+	r := jsonReader{b: b}
+	var fast Message
+	if fast.decodeJSONFast(&r) {
+		if r.ws(); r.i == len(b) {
+			*m = fast
+			return nil
+		}
+	}
+	return m.unmarshalWire(b)
+}
+
+// unmarshalWire decodes through messageWire with encoding/json.
+func (m *Message) unmarshalWire(b []byte) error {
 	var w messageWire
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -229,15 +289,20 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(c, &m.Parts); err != nil {
 			return err
 		}
-		var text bytes.Buffer
-		for _, p := range m.Parts {
-			if p.Type == PartText {
-				text.WriteString(p.Text)
-			}
-		}
-		m.Content = text.String()
+		m.Content = partsText(m.Parts)
 	}
 	return nil
+}
+
+// partsText joins the text of the text parts.
+func partsText(parts []ContentPart) string {
+	var text strings.Builder
+	for _, p := range parts {
+		if p.Type == PartText {
+			text.WriteString(p.Text)
+		}
+	}
+	return text.String()
 }
 
 // SystemMessage returns a system message.
@@ -650,6 +715,90 @@ type ChatCompletionDelta struct {
 type chatBody struct {
 	*ChatCompletionRequest
 	Stream bool `json:"stream,omitempty"`
+}
+
+// chatBodyRest is chatBody without its messages: the outer Messages field
+// hides the request's, and omitzero drops it.
+type chatBodyRest struct {
+	*ChatCompletionRequest
+	Messages struct{} `json:"messages,omitzero"`
+	Stream   bool     `json:"stream,omitempty"`
+}
+
+// AppendJSONMerged is AppendJSON with extra fields merged into the small
+// rest before the messages go in, so the history is not scanned again
+// (core.EncodeJSON calls it for WithExtraBody). Extra fields that replace
+// model or messages take the general path.
+func (b chatBody) AppendJSONMerged(dst []byte, extra map[string]any) ([]byte, error) {
+	rest, err := json.Marshal(chatBodyRest{ChatCompletionRequest: b.ChatCompletionRequest, Stream: b.Stream})
+	if err != nil {
+		return nil, fmt.Errorf("zai: encoding request body: %w", err)
+	}
+	_, model := extra["model"]
+	_, messages := extra["messages"]
+	if model || messages || !bytes.HasPrefix(rest, []byte(chatBodyHead)) {
+		all, err := b.AppendJSON(dst)
+		if err != nil {
+			return nil, fmt.Errorf("zai: encoding request body: %w", err)
+		}
+		return core.MergeObject(all, extra)
+	}
+	if rest, err = core.MergeObject(rest, extra); err != nil {
+		return nil, err
+	}
+	return b.appendWithRest(dst, rest)
+}
+
+// AppendJSON writes the body as json.Marshal would, in one pass over the
+// message history: encoding/json writes the small rest, and the messages go
+// in their place after "model", encoded directly (core.EncodeJSON calls it).
+func (b chatBody) AppendJSON(dst []byte) ([]byte, error) {
+	rest, err := json.Marshal(chatBodyRest{ChatCompletionRequest: b.ChatCompletionRequest, Stream: b.Stream})
+	if err != nil {
+		return nil, err
+	}
+	return b.appendWithRest(dst, rest)
+}
+
+// chatBodyHead is how encoding/json starts the body: model comes first.
+const chatBodyHead = `{"model":"`
+
+// appendWithRest writes rest, the body without messages, with the messages
+// spliced in after model, where encoding/json puts them.
+func (b chatBody) appendWithRest(dst, rest []byte) ([]byte, error) {
+	var err error
+	const head = chatBodyHead
+	if !bytes.HasPrefix(rest, []byte(head)) {
+		// The request no longer starts with model: let encoding/json
+		// place the messages.
+		all, err := json.Marshal(b)
+		return append(dst, all...), err
+	}
+	end := len(head) + jsonStringEnd(rest[len(head):])
+	size := len(rest) + 16
+	for i := range b.Messages {
+		size += b.Messages[i].jsonSize()
+	}
+	if dst == nil {
+		dst = make([]byte, 0, size)
+	}
+	dst = append(dst, rest[:end]...)
+	dst = append(dst, `,"messages":`...)
+	if b.Messages == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range b.Messages {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = b.Messages[i].appendJSON(dst); err != nil {
+				return nil, err
+			}
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, rest[end:]...), nil
 }
 
 func (r *ChatCompletionRequest) validate() error {

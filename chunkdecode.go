@@ -1,291 +1,297 @@
 package zai
 
+//go:generate go run ./internal/cmd/gendecode
+
 import (
+	"encoding/json"
 	"strconv"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
-// This file decodes ChatCompletionChunk without reflection. A stream spends
-// most of its time decoding chunks, and encoding/json allocates for every
-// field of every chunk; this decoder allocates only the strings and slices
-// the chunk keeps, and reuses the id, object, model and role strings that
-// repeat on every chunk of a stream.
+// This file holds the primitives of the reflection-free decoder of
+// ChatCompletionChunk. The per-type decoders are generated from the struct
+// definitions into chunkdecode_gen.go (go generate; internal/cmd/gendecode),
+// so a field added to any type reachable from ChatCompletionChunk is decoded
+// here too. A stream spends most of its time decoding chunks, and
+// encoding/json allocates for every field of every chunk; this decoder
+// allocates only the slices the chunk keeps, carves short strings from a
+// per-stream arena, and reuses the id, object, model and role strings that
+// repeat on every chunk.
 //
 // It must give exactly what encoding/json gives, so it only takes inputs it
 // can decode exactly: on anything else (a key in another case or with
 // escapes, a duplicate key, a value of an unexpected type, invalid JSON, deep
-// nesting) it reports false and the stream decodes the event with
-// encoding/json instead, which also produces encoding/json's error. The
-// differential fuzz test FuzzChunkDecode holds it to that.
+// nesting) it reports false and the caller decodes with encoding/json
+// instead, which also produces encoding/json's error. TestChunkDecodeEveryField
+// and the differential fuzz test FuzzChunkDecode hold it to that.
 
-// fastDecoder is implemented by stream value types that have a hand-written
+// fastDecoder is implemented by stream value types that have a generated
 // decoder. decodeFast reports false if the value must be decoded with
-// encoding/json instead; it may then have written to the value.
+// encoding/json instead; it may then have written to the value. It sets
+// in.errorMember when the object has a top-level key that is "error" in any
+// case, so the stream probes for an in-stream error only then.
 type fastDecoder interface {
 	decodeFast(data []byte, in *interner) bool
 }
 
-// Interner slots: strings that repeat from chunk to chunk.
-const (
-	internID = iota
-	internObject
-	internModel
-	internRole
-	internFinish
-	internToolType
-	internSlots
-	noIntern = -1
-)
+const noIntern = -1
 
 // interner remembers the last string seen in each slot, so a value equal to
 // the previous chunk's costs no allocation. It also holds a scratch buffer
-// for unescaping. One belongs to one stream; the zero value is ready.
+// for unescaping and the string arena. One belongs to one stream; the zero
+// value is ready.
 type interner struct {
 	last    [internSlots]string
 	scratch []byte
+	arena   []byte
+	// errorMember is set by decodeFast: the last object decoded had a
+	// top-level "error" key (in any case).
+	errorMember bool
 }
 
-// maxSkipDepth bounds the nesting of unknown values the fast path skips;
-// deeper input goes to encoding/json, which has its own limit.
+// Strings up to arenaMax bytes are carved from arena blocks of arenaBlock
+// bytes: one allocation serves many chunks' deltas. A string kept from a
+// chunk keeps at most one block alive; the block is never written again
+// where a string points into it.
+const (
+	arenaBlock = 4 << 10
+	arenaMax   = 256
+)
+
+// newString returns b as a string, from the arena when it is short.
+func (in *interner) newString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaMax {
+		return string(b)
+	}
+	if cap(in.arena)-len(in.arena) < len(b) {
+		in.arena = make([]byte, 0, arenaBlock)
+	}
+	start := len(in.arena)
+	in.arena = append(in.arena, b...)
+	return unsafe.String(&in.arena[start], len(b))
+}
+
+// maxSkipDepth bounds the nesting of values the fast path skips or
+// decodes; deeper input goes to encoding/json, which has its own limit.
 const maxSkipDepth = 512
 
 type jsonReader struct {
-	b     []byte
-	i     int
-	in    *interner
-	depth int
+	b           []byte
+	i           int
+	in          *interner // nil: no interning, no arena
+	depth       int
+	errorMember bool
 }
-
-// Field names, in the order of the constants that index them.
-var (
-	chunkFields       = []string{"id", "object", "created", "model", "choices", "usage", "web_search", "content_filter"}
-	chunkChoiceFields = []string{"index", "delta", "finish_reason"}
-	deltaFields       = []string{"role", "content", "reasoning_content", "tool_calls", "audio"}
-	toolCallFields    = []string{"index", "id", "type", "function"}
-	functionFields    = []string{"name", "arguments"}
-	audioFields       = []string{"id", "data", "expires_at"}
-	usageFields       = []string{"prompt_tokens", "completion_tokens", "total_tokens", "prompt_tokens_details", "completion_tokens_details"}
-	cachedFields      = []string{"cached_tokens"}
-	reasoningFields   = []string{"reasoning_tokens"}
-	webSearchFields   = []string{"title", "content", "link", "media", "icon", "refer", "publish_date", "images"}
-	filterFields      = []string{"role", "level"}
-)
 
 func (c *ChatCompletionChunk) decodeFast(data []byte, in *interner) bool {
 	r := jsonReader{b: data, in: in}
 	if r.peek() != '{' {
 		return false // null, arrays and the rest: encoding/json decides
 	}
-	ok := r.object(chunkFields, func(k int) bool {
-		switch k {
-		case 0:
-			return r.str(&c.ID, internID)
-		case 1:
-			return r.str(&c.Object, internObject)
-		case 2:
-			return r.int64(&c.Created)
-		case 3:
-			return r.str(&c.Model, internModel)
-		case 4:
-			return r.choices(&c.Choices)
-		case 5:
-			return r.usage(&c.Usage)
-		case 6:
-			return r.webSearch(&c.WebSearch)
-		default:
-			return r.contentFilter(&c.ContentFilter)
-		}
-	})
+	ok := r.decChatCompletionChunk(c)
+	r.ws()
+	if in != nil {
+		in.errorMember = r.errorMember
+	}
+	return ok && r.i == len(r.b)
+}
+
+// decodeFast decodes a whole completion in one pass, Messages included, for
+// a caller that has the body in memory; false means decode it with
+// encoding/json instead (into a fresh value: this one may be written to).
+func (c *ChatCompletion) decodeFast(data []byte, in *interner) bool {
+	r := jsonReader{b: data, in: in}
+	if r.peek() != '{' {
+		return false
+	}
+	ok := r.decChatCompletion(c)
 	r.ws()
 	return ok && r.i == len(r.b)
 }
 
-func (r *jsonReader) choices(dst *[]ChatCompletionChunkChoice) bool {
-	return r.array(func() bool {
-		*dst = append(*dst, ChatCompletionChunkChoice{})
-		ch := &(*dst)[len(*dst)-1]
-		if r.null() {
-			return true
-		}
-		return r.peek() == '{' && r.object(chunkChoiceFields, func(k int) bool {
-			switch k {
-			case 0:
-				return r.int(&ch.Index)
-			case 1:
-				if r.null() {
-					return true
-				}
-				return r.peek() == '{' && r.delta(&ch.Delta)
-			default:
-				return r.str(&ch.FinishReason, internFinish)
-			}
-		})
-	}, func() { *dst = make([]ChatCompletionChunkChoice, 0) })
+// decodeJSONFast decodes as ToolCall.UnmarshalJSON does: through
+// toolCallWire, remembering whether index was present and not null.
+func (t *ToolCall) decodeJSONFast(r *jsonReader) bool {
+	var w toolCallWire
+	if !r.decToolCallWire(&w) {
+		return false
+	}
+	*t = ToolCall{ID: w.ID, Type: w.Type, Function: w.Function}
+	if w.Index != nil {
+		t.Index, t.hasIndex = *w.Index, true
+	}
+	return true
 }
 
-func (r *jsonReader) delta(d *ChatCompletionDelta) bool {
-	return r.object(deltaFields, func(k int) bool {
-		switch k {
-		case 0:
-			return r.str(&d.Role, internRole)
-		case 1:
-			return r.str(&d.Content, noIntern)
-		case 2:
-			return r.str(&d.ReasoningContent, noIntern)
-		case 3:
-			return r.toolCalls(&d.ToolCalls)
-		default:
-			if r.null() {
-				return true
-			}
-			if r.peek() != '{' {
+// decodeJSONFast decodes as FunctionCall.UnmarshalJSON does: arguments may
+// be any JSON value, and a non-string is kept as its JSON text.
+func (f *FunctionCall) decodeJSONFast(r *jsonReader) bool {
+	switch r.peek() {
+	case 'n':
+		*f = FunctionCall{}
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	*f = FunctionCall{}
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "name":
+			if seen&1 != 0 || !r.str(&f.Name, noIntern) {
 				return false
 			}
-			d.Audio = new(MessageAudio)
-			a := d.Audio
-			return r.object(audioFields, func(k int) bool {
-				switch k {
-				case 0:
-					return r.str(&a.ID, noIntern)
-				case 1:
-					return r.str(&a.Data, noIntern)
-				default:
-					return r.int64(&a.ExpiresAt)
-				}
-			})
-		}
-	})
-}
-
-// toolCalls decodes as ToolCall.UnmarshalJSON and FunctionCall.UnmarshalJSON
-// do: index is remembered when present and not null, arguments may be any
-// JSON value and a non-string is kept as its JSON text.
-func (r *jsonReader) toolCalls(dst *[]ToolCall) bool {
-	return r.array(func() bool {
-		*dst = append(*dst, ToolCall{})
-		tc := &(*dst)[len(*dst)-1]
-		if r.null() {
-			return true
-		}
-		return r.peek() == '{' && r.object(toolCallFields, func(k int) bool {
-			switch k {
-			case 0:
-				if r.null() {
-					return true
-				}
-				tc.hasIndex = true
-				return r.int(&tc.Index)
-			case 1:
-				return r.str(&tc.ID, noIntern)
-			case 2:
-				return r.str(&tc.Type, internToolType)
-			default:
-				if r.null() {
-					return true
-				}
-				f := &tc.Function
-				return r.peek() == '{' && r.object(functionFields, func(k int) bool {
-					if k == 0 {
-						return r.str(&f.Name, noIntern)
-					}
-					switch r.peek() {
-					case '"':
-						return r.str(&f.Arguments, noIntern)
-					case 'n':
-						return r.null()
-					}
-					start := r.i
-					if !r.skip() {
-						return false
-					}
-					f.Arguments = string(r.b[start:r.i])
-					return true
-				})
+			seen |= 1
+		case "arguments":
+			if seen&2 != 0 {
+				return false
 			}
-		})
-	}, func() { *dst = make([]ToolCall, 0) })
+			seen |= 2
+			switch r.peek() {
+			case '"':
+				if !r.str(&f.Arguments, noIntern) {
+					return false
+				}
+			case 'n':
+				if !r.null() {
+					return false
+				}
+			default:
+				start := r.i
+				if !r.skip() {
+					return false
+				}
+				f.Arguments = string(r.b[start:r.i])
+			}
+		default:
+			if !r.unknown(key, functionCallFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
 }
 
-func (r *jsonReader) usage(dst **Usage) bool {
+var functionCallFields = []string{"name", "arguments"}
+
+// key reads an object key and its colon. A key that encoding/json could
+// match differently (escapes, non-ASCII) reports false.
+func (r *jsonReader) key() ([]byte, bool) {
+	if r.peek() != '"' {
+		return nil, false
+	}
+	raw, flags, ok := r.rawString()
+	if !ok || flags != 0 || r.peek() != ':' {
+		return nil, false
+	}
+	r.i++
+	r.ws()
+	return raw, true
+}
+
+// unknown skips the value of a key that matches none of fields exactly. If
+// it matches one when case is ignored, encoding/json would decode it into
+// that field, so it reports false.
+func (r *jsonReader) unknown(key []byte, fields []string) bool {
+	for _, f := range fields {
+		if asciiEqualFold(key, f) {
+			return false
+		}
+	}
+	return r.skip()
+}
+
+// unknownTop is unknown for the top-level object, noting an "error" key.
+func (r *jsonReader) unknownTop(key []byte, fields []string) bool {
+	if asciiEqualFold(key, "error") {
+		r.errorMember = true
+	}
+	return r.unknown(key, fields)
+}
+
+// std decodes the next value with encoding/json, for types the generated
+// code does not model. v points at a zero value, as encoding/json would
+// decode into in place.
+func (r *jsonReader) std(v any) bool {
+	start := r.i
+	if !r.skip() {
+		return false
+	}
+	return json.Unmarshal(r.b[start:r.i], v) == nil
+}
+
+func decBool[T ~bool](r *jsonReader, v *T) bool {
+	switch r.peek() {
+	case 't':
+		*v = true
+		return r.literal("true")
+	case 'f':
+		*v = false
+		return r.literal("false")
+	}
+	return r.null()
+}
+
+func decInt[T ~int | ~int8 | ~int16 | ~int32 | ~int64](r *jsonReader, v *T) bool {
 	if r.null() {
 		return true
 	}
-	if r.peek() != '{' {
+	var n int64
+	if !r.int64(&n) || int64(T(n)) != n {
 		return false
 	}
-	u := new(Usage)
-	*dst = u
-	return r.object(usageFields, func(k int) bool {
-		switch k {
-		case 0:
-			return r.int(&u.PromptTokens)
-		case 1:
-			return r.int(&u.CompletionTokens)
-		case 2:
-			return r.int(&u.TotalTokens)
-		case 3:
-			if r.null() {
-				return true
-			}
-			return r.peek() == '{' && r.object(cachedFields, func(int) bool { return r.int(&u.PromptTokensDetails.CachedTokens) })
-		default:
-			if r.null() {
-				return true
-			}
-			return r.peek() == '{' && r.object(reasoningFields, func(int) bool { return r.int(&u.CompletionTokensDetails.ReasoningTokens) })
-		}
-	})
+	*v = T(n)
+	return true
 }
 
-func (r *jsonReader) webSearch(dst *[]WebSearchResult) bool {
-	return r.array(func() bool {
-		*dst = append(*dst, WebSearchResult{})
-		w := &(*dst)[len(*dst)-1]
-		if r.null() {
-			return true
-		}
-		return r.peek() == '{' && r.object(webSearchFields, func(k int) bool {
-			switch k {
-			case 0:
-				return r.str(&w.Title, noIntern)
-			case 1:
-				return r.str(&w.Content, noIntern)
-			case 2:
-				return r.str(&w.Link, noIntern)
-			case 3:
-				return r.str(&w.Media, noIntern)
-			case 4:
-				return r.str(&w.Icon, noIntern)
-			case 5:
-				return r.str(&w.Refer, noIntern)
-			case 6:
-				return r.str(&w.PublishDate, noIntern)
-			default:
-				return r.array(func() bool {
-					w.Images = append(w.Images, "")
-					return r.str(&w.Images[len(w.Images)-1], noIntern)
-				}, func() { w.Images = make([]string, 0) })
-			}
-		})
-	}, func() { *dst = make([]WebSearchResult, 0) })
+func decUint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](r *jsonReader, v *T, bits int) bool {
+	if r.null() {
+		return true
+	}
+	tok, integer, ok := r.number()
+	if !ok || !integer || tok[0] == '-' {
+		return false
+	}
+	n, err := strconv.ParseUint(string(tok), 10, bits)
+	*v = T(n)
+	return err == nil
 }
 
-func (r *jsonReader) contentFilter(dst *[]ContentFilter) bool {
-	return r.array(func() bool {
-		*dst = append(*dst, ContentFilter{})
-		f := &(*dst)[len(*dst)-1]
-		if r.null() {
-			return true
-		}
-		return r.peek() == '{' && r.object(filterFields, func(k int) bool {
-			if k == 0 {
-				return r.str(&f.Role, noIntern)
-			}
-			return r.int(&f.Level)
-		})
-	}, func() { *dst = make([]ContentFilter, 0) })
+func decFloat[T ~float32 | ~float64](r *jsonReader, v *T, bits int) bool {
+	if r.null() {
+		return true
+	}
+	tok, _, ok := r.number()
+	if !ok {
+		return false
+	}
+	n, err := strconv.ParseFloat(string(tok), bits)
+	*v = T(n)
+	return err == nil
 }
 
 // ws skips JSON whitespace.
@@ -325,76 +331,6 @@ func (r *jsonReader) literal(lit string) bool {
 	return false
 }
 
-// object reads an object whose first byte is next, calling member with the
-// index in fields of each known key, positioned at its value. Unknown keys
-// are skipped. A key that encoding/json would match differently (another
-// case, escapes, non-ASCII) or a repeated known key reports false.
-func (r *jsonReader) object(fields []string, member func(k int) bool) bool {
-	r.i++ // '{'
-	if r.peek() == '}' {
-		r.i++
-		return true
-	}
-	var seen uint64
-	for {
-		if r.peek() != '"' {
-			return false
-		}
-		raw, flags, ok := r.rawString()
-		if !ok || flags != 0 {
-			return false // escapes or non-ASCII in a key
-		}
-		if r.peek() != ':' {
-			return false
-		}
-		r.i++
-		k := lookup(fields, raw)
-		switch {
-		case k == -2:
-			return false
-		case k == -1:
-			r.ws()
-			if !r.skip() {
-				return false
-			}
-		default:
-			if seen&(1<<k) != 0 {
-				return false
-			}
-			seen |= 1 << k
-			r.ws()
-			if !member(k) {
-				return false
-			}
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// lookup returns the index of key in fields, -1 if it matches none, or -2 if
-// it matches one only when case is ignored, as encoding/json would.
-func lookup(fields []string, key []byte) int {
-	for i, f := range fields {
-		if string(key) == f {
-			return i
-		}
-	}
-	for _, f := range fields {
-		if asciiEqualFold(key, f) {
-			return -2
-		}
-	}
-	return -1
-}
-
 func asciiEqualFold(a []byte, b string) bool {
 	if len(a) != len(b) {
 		return false
@@ -412,39 +348,6 @@ func asciiEqualFold(a []byte, b string) bool {
 		}
 	}
 	return true
-}
-
-// array reads an array or null whose first byte is next. elem reads one
-// element; empty runs for [], which encoding/json decodes to an empty
-// non-nil slice. null leaves the slice nil.
-func (r *jsonReader) array(elem func() bool, empty func()) bool {
-	if r.null() {
-		return true
-	}
-	if r.peek() != '[' {
-		return false
-	}
-	r.i++
-	if r.peek() == ']' {
-		r.i++
-		empty()
-		return true
-	}
-	for {
-		r.ws()
-		if !elem() {
-			return false
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case ']':
-			r.i++
-			return true
-		default:
-			return false
-		}
-	}
 }
 
 // String flags from rawString.
@@ -527,8 +430,16 @@ func (r *jsonReader) str(dst *string, slot int) bool {
 		*dst = s
 		return true
 	}
-	*dst = string(raw)
+	*dst = r.newString(raw)
 	return true
+}
+
+// newString returns b as a string: from the stream's arena, or a copy.
+func (r *jsonReader) newString(b []byte) string {
+	if r.in == nil {
+		return string(b)
+	}
+	return r.in.newString(b)
 }
 
 // unescape decodes a string's escapes and replaces invalid UTF-8 with
@@ -584,7 +495,7 @@ func (r *jsonReader) unescape(raw []byte) string {
 	if r.in != nil && cap(buf) <= 64<<10 {
 		r.in.scratch = buf
 	}
-	return string(buf)
+	return r.newString(buf)
 }
 
 func hex4(h []byte) rune {
@@ -679,15 +590,6 @@ func (r *jsonReader) int64(dst *int64) bool {
 	return err == nil
 }
 
-func (r *jsonReader) int(dst *int) bool {
-	var n int64
-	if !r.int64(&n) || int64(int(n)) != n {
-		return false
-	}
-	*dst = int(n)
-	return true
-}
-
 // skip reads any valid JSON value, validating it as encoding/json's scanner
 // would.
 func (r *jsonReader) skip() bool {
@@ -761,4 +663,188 @@ func (r *jsonReader) skip() bool {
 		return ok
 	}
 	return false
+}
+
+// The encoder's counterparts: Message and the chat body write their JSON
+// directly (chat.go), with strings escaped exactly as encoding/json escapes
+// them.
+
+// htmlSafe reports the ASCII bytes encoding/json writes as they are.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as json.Marshal writes a string: HTML
+// characters, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if htmlSafe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// jsonStringEnd returns the length of the rest of a JSON string whose
+// opening quote has been read, closing quote included.
+func jsonStringEnd(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// appendJSON appends the call as ToolCall.MarshalJSON writes it.
+func (t *ToolCall) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if t.hasIndex || t.Index != 0 {
+		b = append(b, `"index":`...)
+		b = strconv.AppendInt(b, int64(t.Index), 10)
+		b = append(b, ',')
+	}
+	if t.ID != "" {
+		b = append(b, `"id":`...)
+		b = appendJSONString(b, t.ID)
+		b = append(b, ',')
+	}
+	if t.Type != "" {
+		b = append(b, `"type":`...)
+		b = appendJSONString(b, t.Type)
+		b = append(b, ',')
+	}
+	b = append(b, `"function":{`...)
+	if t.Function.Name != "" {
+		b = append(b, `"name":`...)
+		b = appendJSONString(b, t.Function.Name)
+		b = append(b, ',')
+	}
+	b = append(b, `"arguments":`...)
+	b = appendJSONString(b, t.Function.Arguments)
+	return append(b, '}', '}')
+}
+
+// messageWireFields are the JSON names of messageWire's fields.
+var messageWireFields = []string{"role", "content", "reasoning_content", "tool_calls", "tool_call_id", "name", "audio"}
+
+// decodeJSONFast decodes as Message.unmarshalWire does, in one pass: the
+// content is a string, an array of parts (whose text becomes Content), or
+// any other value, which is ignored.
+func (m *Message) decodeJSONFast(r *jsonReader) bool {
+	*m = Message{}
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		var k int
+		switch string(key) {
+		case "role":
+			k, ok = 0, r.str(&m.Role, noIntern)
+		case "content":
+			k = 1
+			switch r.peek() {
+			case '"':
+				ok = r.str(&m.Content, noIntern)
+			case '[':
+				if ok = r.decSliceOfContentPart(&m.Parts); ok {
+					m.Content = partsText(m.Parts)
+				}
+			default:
+				ok = r.skip()
+			}
+		case "reasoning_content":
+			k, ok = 2, r.str(&m.ReasoningContent, noIntern)
+		case "tool_calls":
+			k, ok = 3, r.decSliceOfToolCall(&m.ToolCalls)
+		case "tool_call_id":
+			k, ok = 4, r.str(&m.ToolCallID, noIntern)
+		case "name":
+			k, ok = 5, r.str(&m.Name, noIntern)
+		case "audio":
+			k, ok = 6, r.decPtrToMessageAudio(&m.Audio)
+		default:
+			k, ok = -1, r.unknown(key, messageWireFields)
+		}
+		if !ok {
+			return false
+		}
+		if k >= 0 {
+			if seen&(1<<k) != 0 {
+				return false
+			}
+			seen |= 1 << k
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
 }

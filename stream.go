@@ -191,18 +191,22 @@ func (s *Stream[T]) Next() bool {
 			s.finish(nil)
 			return false
 		}
-		if bytes.Contains(data, errorKey) {
-			if apiErr := inStreamError(s.requestID, data); apiErr != nil {
-				s.finish(apiErr)
-				return false
-			}
-		}
 		var zero T
 		s.cur = zero
 		if s.prepare != nil {
 			s.prepare(&s.cur)
 		}
-		if fd, ok := any(&s.cur).(fastDecoder); !ok || !fd.decodeFast(data, &s.intern) {
+		fd, fast := any(&s.cur).(fastDecoder)
+		fast = fast && fd.decodeFast(data, &s.intern)
+		// The fast path notes a top-level "error" key (in any case); without
+		// one the probe below cannot find an error, so it is skipped.
+		if (!fast || s.intern.errorMember) && bytes.Contains(data, errorKey) {
+			if apiErr := inStreamError(s.requestID, data); apiErr != nil {
+				s.finish(apiErr)
+				return false
+			}
+		}
+		if !fast {
 			// The fast path declined (or T has none): decode from scratch
 			// with encoding/json, which also gives its exact error.
 			s.cur = zero

@@ -10,7 +10,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -456,27 +455,7 @@ func (c *Config) url(r *Request) (string, error) {
 
 // encodeJSON marshals v and merges ExtraBody into the top-level object, with
 // ExtraBody winning on a key clash. Without ExtraBody it is a plain Marshal.
-func (c *Config) encodeJSON(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("zai: encoding request body: %w", err)
-	}
-	if len(c.ExtraBody) == 0 {
-		return b, nil
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", err)
-	}
-	for k, x := range c.ExtraBody {
-		raw, err := json.Marshal(x)
-		if err != nil {
-			return nil, fmt.Errorf("zai: encoding extra body field %q: %w", k, err)
-		}
-		m[k] = raw
-	}
-	return json.Marshal(m)
-}
+func (c *Config) encodeJSON(v any) ([]byte, error) { return EncodeJSON(v, c.ExtraBody) }
 
 // retryDelay is min(0.5s·2^n, 8s) less up to 25% jitter, unless the server
 // named a delay with Retry-After-Ms or Retry-After.

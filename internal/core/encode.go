@@ -1,0 +1,230 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// JSONAppender is implemented by request bodies that write their own JSON,
+// such as the chat body with its long message history. AppendJSON appends
+// one valid, compact JSON value to dst. EncodeJSON uses it as it is, where
+// json.Marshal would validate and copy a MarshalJSON result again.
+type JSONAppender interface {
+	AppendJSON(dst []byte) ([]byte, error)
+}
+
+// ExtraMerger is a JSONAppender that can also merge extra fields itself,
+// without EncodeJSON scanning and copying everything it wrote (a long
+// message history) to find the top-level keys. The result must equal
+// MergeObject of its AppendJSON output.
+type ExtraMerger interface {
+	JSONAppender
+	AppendJSONMerged(dst []byte, extra map[string]any) ([]byte, error)
+}
+
+var errNotObject = errors.New("the body is not a JSON object")
+
+// EncodeJSON encodes v, through AppendJSON when it has one, and merges extra
+// into the top-level object: a key of extra replaces the body's member in
+// place, and the others follow in sorted order. Without extra it is the
+// plain encoding. The body is encoded once; there is no round trip through
+// a map.
+func EncodeJSON(v any, extra map[string]any) ([]byte, error) {
+	var b []byte
+	var err error
+	if m, ok := v.(ExtraMerger); ok && len(extra) > 0 {
+		return m.AppendJSONMerged(nil, extra)
+	}
+	if a, ok := v.(JSONAppender); ok {
+		b, err = a.AppendJSON(nil)
+	} else {
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("zai: encoding request body: %w", err)
+	}
+	if len(extra) == 0 {
+		return b, nil
+	}
+	return MergeObject(b, extra)
+}
+
+// MergeObject returns the JSON object b with extra merged in: a key of
+// extra replaces b's member in place, the others follow in sorted order.
+// b must be valid JSON.
+func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' {
+		return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", errNotObject)
+	}
+	keys := make([]string, 0, len(extra))
+	values := make(map[string][]byte, len(extra))
+	size := len(b)
+	for k, x := range extra {
+		raw, err := json.Marshal(x)
+		if err != nil {
+			return nil, fmt.Errorf("zai: encoding extra body field %q: %w", k, err)
+		}
+		keys = append(keys, k)
+		values[k] = raw
+		size += len(k) + len(raw) + 8
+	}
+	slices.Sort(keys)
+	out := make([]byte, 0, size)
+	out = append(out, '{')
+	sep := func() {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+	}
+	used := make(map[string]bool, len(extra))
+	s := objectScanner{b: b, i: 1}
+	for {
+		keyRaw, member, ok, err := s.next()
+		if err != nil {
+			return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", err)
+		}
+		if !ok {
+			break
+		}
+		key := string(keyRaw[1 : len(keyRaw)-1])
+		if bytes.IndexByte(keyRaw, '\\') >= 0 {
+			if err := json.Unmarshal(keyRaw, &key); err != nil {
+				return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", err)
+			}
+		}
+		if raw, ok := values[key]; ok {
+			if used[key] {
+				continue // a repeated key: extra's value is written once
+			}
+			used[key] = true
+			sep()
+			out = append(out, keyRaw...)
+			out = append(out, ':')
+			out = append(out, raw...)
+			continue
+		}
+		sep()
+		out = append(out, member...)
+	}
+	for _, k := range keys {
+		if used[k] {
+			continue
+		}
+		name, _ := json.Marshal(k) // a string always encodes
+		sep()
+		out = append(out, name...)
+		out = append(out, ':')
+		out = append(out, values[k]...)
+	}
+	return append(out, '}'), nil
+}
+
+// objectScanner walks the members of a valid JSON object without decoding
+// them. Strings are skipped with IndexByte, so a body that is mostly message
+// text costs little more than a copy.
+type objectScanner struct {
+	b []byte
+	i int
+}
+
+var errMalformed = errors.New("malformed JSON object")
+
+// next returns the next member's key (with its quotes) and the whole member
+// ("key":value), or ok false at the closing brace.
+func (s *objectScanner) next() (key, member []byte, ok bool, err error) {
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == ',' {
+		s.i++
+		s.ws()
+	}
+	if s.i >= len(s.b) {
+		return nil, nil, false, errMalformed
+	}
+	if s.b[s.i] == '}' {
+		s.i++
+		return nil, nil, false, nil
+	}
+	start := s.i
+	if s.b[s.i] != '"' || !s.str() {
+		return nil, nil, false, errMalformed
+	}
+	key = s.b[start:s.i]
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != ':' {
+		return nil, nil, false, errMalformed
+	}
+	s.i++
+	s.ws()
+	if !s.value() {
+		return nil, nil, false, errMalformed
+	}
+	return key, s.b[start:s.i], true, nil
+}
+
+func (s *objectScanner) ws() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+// str skips a string whose opening quote is next.
+func (s *objectScanner) str() bool {
+	i := s.i + 1
+	for {
+		j := bytes.IndexByte(s.b[i:], '"')
+		if j < 0 {
+			return false
+		}
+		i += j
+		// The quote ends the string unless an odd run of backslashes
+		// escapes it.
+		n := 0
+		for k := i - 1; k > s.i && s.b[k] == '\\'; k-- {
+			n++
+		}
+		i++
+		if n%2 == 0 {
+			s.i = i
+			return true
+		}
+	}
+}
+
+// value skips one value: strings by str, containers by depth, and scalars
+// up to the next delimiter.
+func (s *objectScanner) value() bool {
+	depth := 0
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch c {
+		case '"':
+			if !s.str() {
+				return false
+			}
+		case '{', '[':
+			depth++
+			s.i++
+		case '}', ']':
+			if depth == 0 {
+				return true // the end of the object: a scalar ended
+			}
+			depth--
+			s.i++
+		case ',':
+			if depth == 0 {
+				return true
+			}
+			s.i++
+		default:
+			s.i++
+		}
+		if depth == 0 && (c == '"' || c == '}' || c == ']') {
+			return true
+		}
+	}
+	return false
+}
