@@ -31,11 +31,11 @@ const (
 	AgentTranslation = "general_translation"
 	// AgentVideoEffects makes a special-effects video from an image
 	// (vidu_template_agent). It runs asynchronously: Invoke returns an
-	// AsyncID to pass to AsyncResult or Wait. Custom variables:
+	// AsyncID to pass to GetAsyncResult or Wait. Custom variables:
 	// VideoEffectsVariables.
 	AgentVideoEffects = "vidu_template_agent"
 	// AgentSlides writes slides and posters (slides_glm_agent). It streams
-	// its phases: use InvokeStream. Conversation exports the result.
+	// its phases: use InvokeStream. GetConversation exports the result.
 	AgentSlides = "slides_glm_agent"
 )
 
@@ -44,18 +44,21 @@ type AgentStatus string
 
 // Agent states.
 const (
-	AgentPending AgentStatus = "pending"
-	AgentSuccess AgentStatus = "success"
-	AgentFailed  AgentStatus = "failed"
+	AgentStatusPending AgentStatus = "pending"
+	AgentStatusSuccess AgentStatus = "success"
+	AgentStatusFailed  AgentStatus = "failed"
 )
+
+// AgentContentType is the type of an agent content item.
+type AgentContentType string
 
 // Types of agent content items.
 const (
-	AgentContentText     = "text"
-	AgentContentImageURL = "image_url"
-	AgentContentVideoURL = "video_url"
-	AgentContentFileURL  = "file_url"
-	AgentContentObject   = "object"
+	AgentContentTypeText     AgentContentType = "text"
+	AgentContentTypeImageURL AgentContentType = "image_url"
+	AgentContentTypeVideoURL AgentContentType = "video_url"
+	AgentContentTypeFileURL  AgentContentType = "file_url"
+	AgentContentTypeObject   AgentContentType = "object"
 )
 
 // AgentRequest is the body of POST /v1/agents. The "stream" field is set by
@@ -80,7 +83,7 @@ type AgentRequest struct {
 // AgentMessage is one message to or from an agent. Content is always a list
 // of items on the way out; replies that carry a single item decode too.
 type AgentMessage struct {
-	Role string `json:"role"`
+	Role Role `json:"role"`
 	// Phase is the slides agent's step: "thinking", "tool" or "answer".
 	Phase   string        `json:"phase,omitempty"`
 	Content AgentContents `json:"content"`
@@ -92,11 +95,11 @@ func (m AgentMessage) Text() string { return textOf(m.Content) }
 // AgentContent is one item of agent content. Unlike chat content parts, the
 // media URLs are plain strings: {"type":"image_url","image_url":"https://..."}.
 type AgentContent struct {
-	Type     string `json:"type"`
-	Text     string `json:"text,omitempty"`
-	ImageURL string `json:"image_url,omitempty"`
-	VideoURL string `json:"video_url,omitempty"`
-	FileURL  string `json:"file_url,omitempty"`
+	Type     AgentContentType `json:"type"`
+	Text     string           `json:"text,omitempty"`
+	ImageURL string           `json:"image_url,omitempty"`
+	VideoURL string           `json:"video_url,omitempty"`
+	FileURL  string           `json:"file_url,omitempty"`
 	// Object is the payload of an "object" item: in replies, a tool call of
 	// the slides agent (see ToolCall).
 	Object json.RawMessage `json:"object,omitempty"`
@@ -184,7 +187,7 @@ func (c *AgentContents) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		*c = AgentContents{{Type: AgentContentText, Text: s}}
+		*c = AgentContents{{Type: AgentContentTypeText, Text: s}}
 		return nil
 	}
 	var list []AgentContent
@@ -197,17 +200,17 @@ func (c *AgentContents) UnmarshalJSON(b []byte) error {
 
 // AgentText returns a text content item.
 func AgentText(text string) AgentContent {
-	return AgentContent{Type: AgentContentText, Text: text}
+	return AgentContent{Type: AgentContentTypeText, Text: text}
 }
 
 // AgentImageURL returns an image content item.
 func AgentImageURL(url string) AgentContent {
-	return AgentContent{Type: AgentContentImageURL, ImageURL: url}
+	return AgentContent{Type: AgentContentTypeImageURL, ImageURL: url}
 }
 
 // AgentVideoURL returns a video content item.
 func AgentVideoURL(url string) AgentContent {
-	return AgentContent{Type: AgentContentVideoURL, VideoURL: url}
+	return AgentContent{Type: AgentContentTypeVideoURL, VideoURL: url}
 }
 
 // AgentObject returns an object content item; v is encoded as JSON.
@@ -216,7 +219,7 @@ func AgentObject(v any) (AgentContent, error) {
 	if err != nil {
 		return AgentContent{}, invalidf("agent object: %v", err)
 	}
-	return AgentContent{Type: AgentContentObject, Object: b}, nil
+	return AgentContent{Type: AgentContentTypeObject, Object: b}, nil
 }
 
 // AgentUserMessage returns a user message with the given content items.
@@ -299,7 +302,7 @@ func NewSlidesRequest(prompt, conversationID string) AgentRequest {
 	}
 }
 
-// AgentResponse is the reply of Invoke, AsyncResult and Conversation. Its
+// AgentResponse is the reply of Invoke, GetAsyncResult and GetConversation. Its
 // shape depends on the agent; Text, VideoURLs, ImageURLs and FileURLs read
 // the common cases, and RawJSON has everything.
 type AgentResponse struct {
@@ -311,16 +314,11 @@ type AgentResponse struct {
 	Choices        []AgentChoice `json:"choices,omitempty"`
 	Usage          *AgentUsage   `json:"usage,omitempty"`
 	// AsyncID is set by asynchronous agents (AgentVideoEffects): pass it to
-	// AsyncResult or Wait.
+	// GetAsyncResult or Wait.
 	AsyncID string `json:"async_id,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *AgentResponse) RawJSON() []byte { return r.raw }
-
-func (r *AgentResponse) setRawJSON(b []byte) { r.raw = b }
 
 // Contents returns every content item of every choice, in order.
 func (r *AgentResponse) Contents() []AgentContent { return contentsOf(r.Choices) }
@@ -332,19 +330,19 @@ func (r *AgentResponse) Text() string { return textOf(r.Contents()) }
 // VideoURLs returns the video URLs of the reply: the result of
 // AgentVideoEffects.
 func (r *AgentResponse) VideoURLs() []string {
-	return urlsOf(r.Contents(), AgentContentVideoURL)
+	return urlsOf(r.Contents(), AgentContentTypeVideoURL)
 }
 
 // ImageURLs returns the image URLs of the reply (slide previews from
-// Conversation).
+// GetConversation).
 func (r *AgentResponse) ImageURLs() []string {
-	return urlsOf(r.Contents(), AgentContentImageURL)
+	return urlsOf(r.Contents(), AgentContentTypeImageURL)
 }
 
 // FileURLs returns the file URLs of the reply (the exported slides from
-// Conversation).
+// GetConversation).
 func (r *AgentResponse) FileURLs() []string {
-	return urlsOf(r.Contents(), AgentContentFileURL)
+	return urlsOf(r.Contents(), AgentContentTypeFileURL)
 }
 
 // AgentChoice is one choice of an agent reply.
@@ -411,13 +409,8 @@ type AgentChunk struct {
 	Choices        []AgentChoice `json:"choices,omitempty"`
 	Usage          *AgentUsage   `json:"usage,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the event's data as received.
-func (c *AgentChunk) RawJSON() []byte { return c.raw }
-
-func (c *AgentChunk) setRawJSON(b []byte) { c.raw = b }
 
 // Contents returns every content item of the chunk, in order.
 func (c *AgentChunk) Contents() []AgentContent { return contentsOf(c.Choices) }
@@ -426,7 +419,7 @@ func (c *AgentChunk) Contents() []AgentContent { return contentsOf(c.Choices) }
 func (c *AgentChunk) Text() string { return textOf(c.Contents()) }
 
 func (c *AgentChunk) streamEnded() bool {
-	if c.Status == AgentSuccess {
+	if c.Status == AgentStatusSuccess {
 		return true
 	}
 	for i := range c.Choices {
@@ -450,23 +443,23 @@ func contentsOf(choices []AgentChoice) []AgentContent {
 func textOf(items []AgentContent) string {
 	var b strings.Builder
 	for _, it := range items {
-		if it.Type == AgentContentText || (it.Type == "" && it.Text != "") {
+		if it.Type == AgentContentTypeText || (it.Type == "" && it.Text != "") {
 			b.WriteString(it.Text)
 		}
 	}
 	return b.String()
 }
 
-func urlsOf(items []AgentContent, typ string) []string {
+func urlsOf(items []AgentContent, typ AgentContentType) []string {
 	var out []string
 	for _, it := range items {
 		var u string
 		switch typ {
-		case AgentContentVideoURL:
+		case AgentContentTypeVideoURL:
 			u = it.VideoURL
-		case AgentContentImageURL:
+		case AgentContentTypeImageURL:
 			u = it.ImageURL
-		case AgentContentFileURL:
+		case AgentContentTypeFileURL:
 			u = it.FileURL
 		}
 		if u != "" {
@@ -495,7 +488,7 @@ type AgentConversationRequest struct {
 	CustomVariables any `json:"custom_variables,omitempty"`
 }
 
-// SlidesExportVariables are the custom variables of a slides Conversation.
+// SlidesExportVariables are the custom variables of a slides GetConversation.
 type SlidesExportVariables struct {
 	// IncludePDF asks for a PDF export among the returned files.
 	IncludePDF bool `json:"include_pdf,omitempty"`
@@ -537,7 +530,7 @@ func (r *AgentAsyncResultRequest) validate() error {
 }
 
 // Invoke calls an agent and waits for its reply. Asynchronous agents reply
-// at once with Status AgentPending and an AsyncID. A reply with status
+// at once with Status AgentStatusPending and an AsyncID. A reply with status
 // "failed" is returned as an *APIError. It sends "stream": false, since the
 // slides agent streams unless told otherwise.
 //
@@ -569,12 +562,12 @@ func (s *AgentService) InvokeStream(ctx context.Context, req AgentRequest, opts 
 	}, opts)
 }
 
-// AsyncResult fetches the result of an asynchronous agent call. Status is
-// AgentPending until it is done, then AgentSuccess; a failed task is
+// GetAsyncResult fetches the result of an asynchronous agent call. Status is
+// AgentStatusPending until it is done, then AgentStatusSuccess; a failed task is
 // returned as an *APIError.
 //
 // POST /v1/agents/async-result
-func (s *AgentService) AsyncResult(ctx context.Context, req AgentAsyncResultRequest, opts ...Option) (*AgentResponse, error) {
+func (s *AgentService) GetAsyncResult(ctx context.Context, req AgentAsyncResultRequest, opts ...Option) (*AgentResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
@@ -591,7 +584,7 @@ func agentAsyncResult(ctx context.Context, s *settings, req *AgentAsyncResultReq
 	})
 }
 
-// Wait polls AsyncResult until the task succeeds, fails or ctx ends, as
+// Wait polls GetAsyncResult until the task succeeds, fails or ctx ends, as
 // AsyncResult.Wait does: the first poll at once, then gaps from
 // WithPollInterval (default DefaultPollInterval) growing to MaxPollInterval,
 // WithPollProgress called once per poll. A failed task is an error that
@@ -612,39 +605,26 @@ func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, op
 		if err != nil {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK && !apiErr.InStream {
-				progress := &AsyncResult{ID: req.AsyncID, RequestID: apiErr.RequestID, TaskStatus: TaskFail, raw: apiErr.raw}
-				return nil, progress, true, &agentTaskError{id: req.AsyncID, err: err}
+				progress := &AsyncResult{ID: req.AsyncID, RequestID: apiErr.RequestID, TaskStatus: TaskStatusFailed, rawBody: apiErr.rawBody}
+				return nil, progress, true, &taskError{kind: "agent task", id: req.AsyncID, err: err}
 			}
 			return nil, nil, false, err
 		}
-		done := res.Status == AgentSuccess || (res.Status == "" && len(res.Choices) > 0)
-		progress := &AsyncResult{ID: req.AsyncID, RequestID: res.RequestID, TaskStatus: TaskProcessing, raw: res.raw}
+		done := res.Status == AgentStatusSuccess || (res.Status == "" && len(res.Choices) > 0)
+		progress := &AsyncResult{ID: req.AsyncID, RequestID: res.RequestID, TaskStatus: TaskStatusProcessing, rawBody: res.rawBody}
 		if done {
-			progress.TaskStatus = TaskSuccess
+			progress.TaskStatus = TaskStatusSuccess
 		}
 		return res, progress, done, nil
 	})
 }
 
-// agentTaskError is a failed agent task: it matches ErrTaskFailed and wraps
-// the *APIError the server sent.
-type agentTaskError struct {
-	id  string
-	err error
-}
-
-func (e *agentTaskError) Error() string {
-	return "zai: agent task " + e.id + " failed: " + strings.TrimPrefix(e.err.Error(), "zai: ")
-}
-func (e *agentTaskError) Is(target error) bool { return target == ErrTaskFailed }
-func (e *agentTaskError) Unwrap() error        { return e.err }
-
-// Conversation reads back a slides conversation: with
+// GetConversation reads back a slides conversation: with
 // SlidesExportVariables it returns the exported file and image URLs
 // (FileURLs, ImageURLs).
 //
 // POST /v1/agents/conversation
-func (s *AgentService) Conversation(ctx context.Context, req AgentConversationRequest, opts ...Option) (*AgentResponse, error) {
+func (s *AgentService) GetConversation(ctx context.Context, req AgentConversationRequest, opts ...Option) (*AgentResponse, error) {
 	if req.AgentID == "" {
 		return nil, invalidf("agent_id is empty")
 	}
@@ -660,5 +640,5 @@ func (s *AgentService) Conversation(ctx context.Context, req AgentConversationRe
 // carrying an error object.
 func agentFailed(body []byte) bool {
 	p, ok := probe(body)
-	return ok && (statusIs(p.Status, string(AgentFailed)) || hasError(p.Error))
+	return ok && (statusIs(p.Status, string(AgentStatusFailed)) || hasError(p.Error))
 }

@@ -93,11 +93,11 @@ func TestAgentsPathsUnderAPIRootForEveryHost(t *testing.T) {
 			return err
 		},
 		"/v1/agents/async-result": func(c *zai.Client) error {
-			_, err := c.Agents.AsyncResult(context.Background(), zai.AgentAsyncResultRequest{AgentID: zai.AgentVideoEffects, AsyncID: "a"})
+			_, err := c.Agents.GetAsyncResult(context.Background(), zai.AgentAsyncResultRequest{AgentID: zai.AgentVideoEffects, AsyncID: "a"})
 			return err
 		},
 		"/v1/agents/conversation": func(c *zai.Client) error {
-			_, err := c.Agents.Conversation(context.Background(), zai.AgentConversationRequest{AgentID: zai.AgentSlides, ConversationID: "c"})
+			_, err := c.Agents.GetConversation(context.Background(), zai.AgentConversationRequest{AgentID: zai.AgentSlides, ConversationID: "c"})
 			return err
 		},
 	}
@@ -142,7 +142,7 @@ func TestAgentsTranslationReply(t *testing.T) {
 	}
 	_, client := newRecorder(t, respondJSON(translationReply))
 	res, _ := client.Agents.Invoke(context.Background(), zai.NewTranslationRequest("hello", zai.TranslationVariables{}))
-	if res.Status != zai.AgentSuccess || res.Usage == nil || res.Usage.TotalTokens != 15 || res.Usage.TotalCalls != 1 {
+	if res.Status != zai.AgentStatusSuccess || res.Usage == nil || res.Usage.TotalTokens != 15 || res.Usage.TotalCalls != 1 {
 		t.Fatalf("%+v %+v", res, res.Usage)
 	}
 }
@@ -195,7 +195,7 @@ func TestAgentsVideoEffectsInvokeThenWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.Status != zai.AgentPending || task.AsyncID != "async-42" || task.AgentID != zai.AgentVideoEffects {
+	if task.Status != zai.AgentStatusPending || task.AsyncID != "async-42" || task.AgentID != zai.AgentVideoEffects {
 		t.Fatalf("%+v", task)
 	}
 	assertSameJSON(t, []byte(`{"agent_id":"vidu_template_agent","custom_variables":{"template":"french_kiss"},`+
@@ -250,7 +250,7 @@ func TestAgentsAsyncResultRecordedFailure(t *testing.T) {
 	if err := json.Unmarshal(readFile(t, "testdata/recorded/agents_async_result_request.json"), &recorded); err != nil {
 		t.Fatal(err)
 	}
-	_, err := client.Agents.AsyncResult(context.Background(), recorded)
+	_, err := client.Agents.GetAsyncResult(context.Background(), recorded)
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Code != "400" || apiErr.Message != "custom_variables is required" {
 		t.Fatalf("%T %v", err, err)
@@ -395,7 +395,7 @@ func TestAgentsStreamInStreamError(t *testing.T) {
 
 func TestAgentsConversation(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(slidesConversation))
-	res, err := client.Agents.Conversation(context.Background(), zai.AgentConversationRequest{
+	res, err := client.Agents.GetConversation(context.Background(), zai.AgentConversationRequest{
 		AgentID:        zai.AgentSlides,
 		ConversationID: "conv-1",
 		CustomVariables: zai.SlidesExportVariables{IncludePDF: true, Pages: []zai.SlidesPage{
@@ -424,11 +424,11 @@ func TestAgentsBadInputSendsNothing(t *testing.T) {
 	_, err1 := client.Agents.Invoke(ctx, zai.AgentRequest{Messages: []zai.AgentMessage{zai.AgentUserMessage(zai.AgentText("x"))}})
 	_, err2 := client.Agents.Invoke(ctx, zai.AgentRequest{AgentID: "a"})
 	_, err3 := client.Agents.InvokeStream(ctx, zai.AgentRequest{AgentID: "a"})
-	_, err4 := client.Agents.AsyncResult(ctx, zai.AgentAsyncResultRequest{AgentID: "a"})
-	_, err5 := client.Agents.AsyncResult(ctx, zai.AgentAsyncResultRequest{AsyncID: "b"})
+	_, err4 := client.Agents.GetAsyncResult(ctx, zai.AgentAsyncResultRequest{AgentID: "a"})
+	_, err5 := client.Agents.GetAsyncResult(ctx, zai.AgentAsyncResultRequest{AsyncID: "b"})
 	_, err6 := client.Agents.Wait(ctx, zai.AgentAsyncResultRequest{AgentID: "a"})
-	_, err7 := client.Agents.Conversation(ctx, zai.AgentConversationRequest{AgentID: "a"})
-	_, err8 := client.Agents.Conversation(ctx, zai.AgentConversationRequest{ConversationID: "c"})
+	_, err7 := client.Agents.GetConversation(ctx, zai.AgentConversationRequest{AgentID: "a"})
+	_, err8 := client.Agents.GetConversation(ctx, zai.AgentConversationRequest{ConversationID: "c"})
 	_, err9 := zai.AgentObject(func() {})
 	for i, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9} {
 		if !errors.Is(err, zai.ErrInvalidRequest) {

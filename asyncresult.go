@@ -24,22 +24,17 @@ type AsyncTask struct {
 	Model      string     `json:"model,omitempty"`
 	TaskStatus TaskStatus `json:"task_status"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (t *AsyncTask) RawJSON() []byte { return t.raw }
-
-func (t *AsyncTask) setRawJSON(b []byte) { t.raw = b }
 
 // TaskStatus is the state of an async task.
 type TaskStatus string
 
 // Task states. A status this SDK does not know is treated as still running.
 const (
-	TaskProcessing TaskStatus = "PROCESSING"
-	TaskSuccess    TaskStatus = "SUCCESS"
-	TaskFail       TaskStatus = "FAIL"
+	TaskStatusProcessing TaskStatus = "PROCESSING"
+	TaskStatusSuccess    TaskStatus = "SUCCESS"
+	TaskStatusFailed     TaskStatus = "FAIL"
 )
 
 // Poll timing of AsyncResult.Wait: the first gap is DefaultPollInterval (or
@@ -85,14 +80,8 @@ type AsyncResult struct {
 	// ContentFilter reports content-safety levels.
 	ContentFilter []ContentFilter `json:"content_filter,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received, including fields this SDK
-// does not model.
-func (r *AsyncResult) RawJSON() []byte { return r.raw }
-
-func (r *AsyncResult) setRawJSON(b []byte) { r.raw = b }
 
 // GeneratedVideo is one generated video.
 type GeneratedVideo struct {
@@ -226,9 +215,9 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 			return nil, nil, false, err
 		}
 		switch res.TaskStatus {
-		case TaskSuccess:
+		case TaskStatusSuccess:
 			return res, res, true, nil
-		case TaskFail:
+		case TaskStatusFailed:
 			return res, res, true, taskFailed(id, res)
 		}
 		return res, res, false, nil

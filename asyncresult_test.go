@@ -77,7 +77,7 @@ func TestAsyncResultGetPathAndDecode(t *testing.T) {
 	if got.Method != "GET" || got.Path != "/api/paas/v4/async-result/task-video-1" || len(got.Body) != 0 {
 		t.Fatalf("%s %q body %q", got.Method, got.Path, got.Body)
 	}
-	if res.TaskStatus != zai.TaskSuccess || res.Model != "cogvideox-3" || res.RequestID != "…" {
+	if res.TaskStatus != zai.TaskStatusSuccess || res.Model != "cogvideox-3" || res.RequestID != "…" {
 		t.Fatalf("%+v", res)
 	}
 	if len(res.VideoResult) != 1 || res.VideoResult[0].URL != "https://…/video.mp4" || res.VideoResult[0].CoverImageURL != "https://…/cover.png" {
@@ -108,7 +108,7 @@ func TestAsyncChatResultDecoded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.TaskStatus != zai.TaskSuccess || res.ID != "…" || res.Model != "glm-4.6" {
+	if res.TaskStatus != zai.TaskStatusSuccess || res.ID != "…" || res.Model != "glm-4.6" {
 		t.Fatalf("%+v", res)
 	}
 	if len(res.Choices) != 1 {
@@ -137,7 +137,7 @@ func TestAsyncImageResultDecoded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.TaskStatus != zai.TaskSuccess || len(res.ImageResult) != 1 || res.ImageResult[0].URL != "https://…" {
+			if res.TaskStatus != zai.TaskStatusSuccess || len(res.ImageResult) != 1 || res.ImageResult[0].URL != "https://…" {
 				t.Fatalf("%+v", res)
 			}
 		})
@@ -169,10 +169,10 @@ func TestWaitProcessingThenSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.TaskStatus != zai.TaskSuccess || res.VideoResult[0].URL != "https://…/video.mp4" {
+	if res.TaskStatus != zai.TaskStatusSuccess || res.VideoResult[0].URL != "https://…/video.mp4" {
 		t.Fatalf("%+v", res)
 	}
-	if want := []zai.TaskStatus{zai.TaskProcessing, zai.TaskProcessing, zai.TaskSuccess}; strings.Join(statusStrings(seen), ",") != strings.Join(statusStrings(want), ",") {
+	if want := []zai.TaskStatus{zai.TaskStatusProcessing, zai.TaskStatusProcessing, zai.TaskStatusSuccess}; strings.Join(statusStrings(seen), ",") != strings.Join(statusStrings(want), ",") {
 		t.Fatalf("progress saw %v, want %v", seen, want)
 	}
 	reqs := rec.requests()
@@ -217,7 +217,7 @@ func TestWaitBackoffSchedule(t *testing.T) {
 			rec, client := newRecorder(t, sequence(replies...))
 			var sl sleepLog
 			res, err := client.AsyncResult.Wait(context.Background(), "task-video-1", append(tc.opts, sl.hooks())...)
-			if err != nil || res.TaskStatus != zai.TaskSuccess {
+			if err != nil || res.TaskStatus != zai.TaskStatusSuccess {
 				t.Fatalf("%v %+v", err, res)
 			}
 			if got := sl.got(); !equalDurations(got, tc.want) {
@@ -258,7 +258,7 @@ func TestWaitUnknownStatusKeepsPolling(t *testing.T) {
 		reply{200, []byte(`{"model":"cogvideox-3","task_status":"SUBMITTED","request_id":"…"}`)},
 		ok(t, fxVideoResult)))
 	res, err := client.AsyncResult.Wait(context.Background(), "task-video-1")
-	if err != nil || res.TaskStatus != zai.TaskSuccess {
+	if err != nil || res.TaskStatus != zai.TaskStatusSuccess {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
@@ -273,7 +273,7 @@ func TestWaitFail(t *testing.T) {
 	if !errors.As(err, &tf) || tf.TaskID != "task-video-1" || tf.RequestID != "…" {
 		t.Fatalf("%#v", err)
 	}
-	if res == nil || res.TaskStatus != zai.TaskFail {
+	if res == nil || res.TaskStatus != zai.TaskStatusFailed {
 		t.Fatalf("the FAIL result is not returned: %+v", res)
 	}
 	if err.Error() != "zai: task failed: task-video-1" {
@@ -305,7 +305,7 @@ func TestWaitFailCarriesMessage(t *testing.T) {
 		if !errors.Is(err, zai.ErrTaskFailed) || !errors.As(err, &tf) {
 			t.Fatalf("%s: %v", tc.body, err)
 		}
-		if tf.Code != tc.code || tf.Message != tc.message || tf.RequestID != "r1" || res.TaskStatus != zai.TaskFail {
+		if tf.Code != tc.code || tf.Message != tc.message || tf.RequestID != "r1" || res.TaskStatus != zai.TaskStatusFailed {
 			t.Errorf("%s: %+v", tc.body, tf)
 		}
 		if !strings.Contains(err.Error(), tc.message) {
@@ -334,7 +334,7 @@ func TestWaitContextDeadlineMidWait(t *testing.T) {
 	if errors.Is(err, zai.ErrTaskFailed) {
 		t.Fatal("a deadline is not a failed task")
 	}
-	if res == nil || res.TaskStatus != zai.TaskProcessing {
+	if res == nil || res.TaskStatus != zai.TaskStatusProcessing {
 		t.Fatalf("last result %+v", res)
 	}
 	if n := len(rec.requests()); n != 1 {
@@ -373,7 +373,7 @@ func TestWait5xxDuringPollingIsRetried(t *testing.T) {
 	var progress int
 	res, err := client.AsyncResult.Wait(context.Background(), "task-video-1", sl.hooks(),
 		zai.WithPollProgress(func(*zai.AsyncResult) { progress++ }))
-	if err != nil || res.TaskStatus != zai.TaskSuccess {
+	if err != nil || res.TaskStatus != zai.TaskStatusSuccess {
 		t.Fatalf("%v %+v", err, res)
 	}
 	// poll gap 2 s, the core's retry delay 0.5 s (no jitter), poll gap 3 s.
@@ -394,7 +394,7 @@ func TestWaitErrorOutlastingRetriesEndsWait(t *testing.T) {
 	if !errors.Is(err, zai.ErrServer) || !errors.As(err, &apiErr) || apiErr.Message != "busy" {
 		t.Fatalf("err %v", err)
 	}
-	if res == nil || res.TaskStatus != zai.TaskProcessing {
+	if res == nil || res.TaskStatus != zai.TaskStatusProcessing {
 		t.Fatalf("last result %+v", res)
 	}
 }
@@ -413,7 +413,7 @@ func TestAsyncChatSubmitThenWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.ID != "…" || task.Model != "glm-4.6" || task.TaskStatus != zai.TaskProcessing {
+	if task.ID != "…" || task.Model != "glm-4.6" || task.TaskStatus != zai.TaskStatusProcessing {
 		t.Fatalf("task %+v", task)
 	}
 	res, err := client.AsyncResult.Wait(ctx, task.ID)

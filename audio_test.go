@@ -64,8 +64,7 @@ func TestTranscriptionMultipartEveryField(t *testing.T) {
 	audio := audioBytes(64 << 10)
 	got, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{
 		Model:     zai.ModelGLMASR,
-		File:      bytes.NewReader(audio),
-		FileName:  "meeting.WAV",
+		File:      zai.FileInput{Reader: bytes.NewReader(audio), Name: "meeting.WAV"},
 		Prompt:    "Earlier: the budget.",
 		Hotwords:  []string{"Zhipu", "GLM", "智谱"},
 		RequestID: "req-asr-0001",
@@ -128,7 +127,7 @@ func TestTranscriptionFromPath(t *testing.T) {
 	if err := os.WriteFile(path, audio, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, FilePath: path}); err != nil {
+	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Path: path}}); err != nil {
 		t.Fatal(err)
 	}
 	f := parseForm(t, rec.last(t))
@@ -152,7 +151,7 @@ func TestTranscriptionOSFileNamedAfterItself(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer file.Close()
-	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: file}); err != nil {
+	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: file}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := parseForm(t, rec.last(t)).files["file"]; got.name != "voice.wav" || got.contentType != "audio/wav" {
@@ -178,11 +177,11 @@ func TestTranscriptionBadInputSendsNothing(t *testing.T) {
 	cases := map[string]zai.TranscriptionRequest{
 		"no model":       {FileBase64: "AAAA"},
 		"no file":        {Model: zai.ModelGLMASR},
-		"reader and b64": {Model: zai.ModelGLMASR, File: strings.NewReader("x"), FileBase64: "AAAA"},
-		"reader and path": {Model: zai.ModelGLMASR, File: strings.NewReader("x"),
-			FilePath: filepath.Join("testdata", "shapes", "tts_stream.pcm")},
-		"missing path":   {Model: zai.ModelGLMASR, FilePath: missing},
-		"directory path": {Model: zai.ModelGLMASR, FilePath: dir},
+		"reader and b64": {Model: zai.ModelGLMASR, File: zai.FileInput{Reader: strings.NewReader("x")}, FileBase64: "AAAA"},
+		"reader and path": {Model: zai.ModelGLMASR, File: zai.FileInput{Reader: strings.NewReader("x"),
+			Path: filepath.Join("testdata", "shapes", "tts_stream.pcm")}},
+		"missing path":   {Model: zai.ModelGLMASR, File: zai.FileInput{Path: missing}},
+		"directory path": {Model: zai.ModelGLMASR, File: zai.FileInput{Path: dir}},
 	}
 	for name, req := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -213,7 +212,7 @@ func TestTranscriptionRetryResendsSeekableFile(t *testing.T) {
 	if _, err := r.Seek(1000, io.SeekStart); err != nil { // the upload starts where the reader stands
 		t.Fatal(err)
 	}
-	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: r, FileName: "a.wav"}); err != nil {
+	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: r, Name: "a.wav"}}); err != nil {
 		t.Fatal(err)
 	}
 	reqs := rec.requests()
@@ -234,7 +233,7 @@ func TestTranscriptionRetryReopensPath(t *testing.T) {
 	if err := os.WriteFile(path, audio, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, FilePath: path}); err != nil {
+	if _, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Path: path}}); err != nil {
 		t.Fatal(err)
 	}
 	reqs := rec.requests()
@@ -251,7 +250,7 @@ func TestTranscriptionRetryReopensPath(t *testing.T) {
 func TestTranscriptionPlainReaderNotRetried(t *testing.T) {
 	rec, client := newRecorder(t, failFirst(respondFile(t, "testdata/shapes/asr_response.json", "application/json")))
 	plain := io.MultiReader(bytes.NewReader(audioBytes(1000))) // not a Seeker
-	_, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: plain, FileName: "a.wav"})
+	_, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: plain, Name: "a.wav"}})
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("%v", err)
@@ -292,7 +291,7 @@ func TestTranscriptionRetryAfterEarlyRejection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: bytes.NewReader(audio), FileName: "a.wav"})
+	got, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: bytes.NewReader(audio), Name: "a.wav"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +377,8 @@ func TestTranscriptionUploadHeapFlat(t *testing.T) {
 		}
 	}()
 	got, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{
-		Model: zai.ModelGLMASR, File: &patternReader{n: size}, FileName: "big.wav",
+		Model: zai.ModelGLMASR,
+		File:  zai.FileInput{Reader: &patternReader{n: size}, Name: "big.wav"},
 	})
 	close(stop)
 	wg.Wait()
@@ -401,7 +401,8 @@ func TestTranscriptionUploadHeapFlat(t *testing.T) {
 func TestTranscriptionStream(t *testing.T) {
 	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/asr_stream.sse", "text/event-stream"))
 	stream, err := client.Audio.Transcriptions.CreateStream(context.Background(), zai.TranscriptionRequest{
-		Model: zai.ModelGLMASR, File: strings.NewReader("RIFF"), FileName: "a.wav", Hotwords: []string{"GLM"},
+		Model: zai.ModelGLMASR,
+		File:  zai.FileInput{Reader: strings.NewReader("RIFF"), Name: "a.wav"}, Hotwords: []string{"GLM"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -413,7 +414,7 @@ func TestTranscriptionStream(t *testing.T) {
 			t.Fatal(err)
 		}
 		text.WriteString(ev.Delta)
-		types = append(types, ev.Type)
+		types = append(types, string(ev.Type))
 		if ev.Model != "glm-asr-2512" || ev.ID != "2026071107321200a1b2c3d4e5f60" || ev.Created != 1752190000 || len(ev.RawJSON()) == 0 {
 			t.Fatalf("%+v", ev)
 		}
@@ -632,7 +633,10 @@ func TestSpeechBadInputSendsNothing(t *testing.T) {
 
 func TestSpeechStream(t *testing.T) {
 	pcm := readFile(t, "testdata/shapes/tts_stream.pcm")
-	for _, tc := range []struct{ file, format string }{
+	for _, tc := range []struct {
+		file   string
+		format zai.EncodeFormat
+	}{
 		{"testdata/shapes/tts_stream.sse", ""},
 		{"testdata/shapes/tts_stream_hex.sse", zai.EncodeFormatHex},
 	} {

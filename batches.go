@@ -15,38 +15,41 @@ import (
 // answered within a completion window at a lower price. Write the file with
 // WriteBatchInput, upload it with Files.Upload and FilePurposeBatch, then
 // Create the batch and poll Get until it is completed; the output is
-// Files.Content(batch.OutputFileID).
+// Files.Download(batch.OutputFileID).
 //
 // BigModel API docs: https://docs.bigmodel.cn/api-reference/批处理-api/创建批处理任务
 type BatchService struct {
 	client *Client
 }
 
+// BatchEndpoint is the API endpoint a batch sends its lines to.
+type BatchEndpoint string
+
 // BatchEndpointChatCompletions is the endpoint of chat-completion batches,
-// for BatchRequest.Endpoint and the url of each input line.
-const BatchEndpointChatCompletions = "/v4/chat/completions"
+// for BatchCreateRequest.Endpoint and the url of each input line.
+const BatchEndpointChatCompletions BatchEndpoint = "/v4/chat/completions"
 
 // BatchStatus is the state of a batch.
 type BatchStatus string
 
 // Batch states.
 const (
-	BatchValidating BatchStatus = "validating"
-	BatchFailed     BatchStatus = "failed"
-	BatchInProgress BatchStatus = "in_progress"
-	BatchFinalizing BatchStatus = "finalizing"
-	BatchCompleted  BatchStatus = "completed"
-	BatchExpired    BatchStatus = "expired"
-	BatchCancelling BatchStatus = "cancelling"
-	BatchCancelled  BatchStatus = "cancelled"
+	BatchStatusValidating BatchStatus = "validating"
+	BatchStatusFailed     BatchStatus = "failed"
+	BatchStatusInProgress BatchStatus = "in_progress"
+	BatchStatusFinalizing BatchStatus = "finalizing"
+	BatchStatusCompleted  BatchStatus = "completed"
+	BatchStatusExpired    BatchStatus = "expired"
+	BatchStatusCancelling BatchStatus = "cancelling"
+	BatchStatusCancelled  BatchStatus = "cancelled"
 )
 
-// BatchRequest is the body of POST /batches.
-type BatchRequest struct {
+// BatchCreateRequest is the body of POST /batches.
+type BatchCreateRequest struct {
 	// InputFileID is the uploaded JSONL file (purpose "batch").
 	InputFileID string `json:"input_file_id"`
 	// Endpoint the lines are sent to: BatchEndpointChatCompletions.
-	Endpoint string `json:"endpoint"`
+	Endpoint BatchEndpoint `json:"endpoint"`
 	// CompletionWindow is how long the batch may take ("24h").
 	CompletionWindow string `json:"completion_window,omitempty"`
 	// AutoDeleteInputFile deletes the input file when the batch is done.
@@ -58,12 +61,12 @@ type BatchRequest struct {
 // Batch is a batch job. Its timestamps are Unix times in milliseconds (see
 // BatchTime); zero when the stage has not happened.
 type Batch struct {
-	ID               string      `json:"id"`
-	Object           string      `json:"object,omitempty"`
-	Endpoint         string      `json:"endpoint"`
-	InputFileID      string      `json:"input_file_id"`
-	CompletionWindow string      `json:"completion_window,omitempty"`
-	Status           BatchStatus `json:"status"`
+	ID               string        `json:"id"`
+	Object           string        `json:"object,omitempty"`
+	Endpoint         BatchEndpoint `json:"endpoint"`
+	InputFileID      string        `json:"input_file_id"`
+	CompletionWindow string        `json:"completion_window,omitempty"`
+	Status           BatchStatus   `json:"status"`
 	// OutputFileID holds the answers once the batch completes; ErrorFileID
 	// the lines that failed. Download them with Files.Content.
 	OutputFileID  string              `json:"output_file_id,omitempty"`
@@ -82,13 +85,8 @@ type Batch struct {
 	CancellingAt int64 `json:"cancelling_at,omitempty"`
 	CancelledAt  int64 `json:"cancelled_at,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the batch as received.
-func (b *Batch) RawJSON() []byte { return b.raw }
-
-func (b *Batch) setRawJSON(raw []byte) { b.raw = raw }
 
 // BatchTime converts a batch timestamp (milliseconds) to a time; zero gives
 // the zero time.
@@ -136,18 +134,13 @@ type BatchList struct {
 	LastID  string  `json:"last_id,omitempty"`
 	HasMore bool    `json:"has_more"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the page as received.
-func (l *BatchList) RawJSON() []byte { return l.raw }
-
-func (l *BatchList) setRawJSON(b []byte) { l.raw = b }
 
 // Create starts a batch.
 //
 // POST /batches
-func (s *BatchService) Create(ctx context.Context, req BatchRequest, opts ...Option) (*Batch, error) {
+func (s *BatchService) Create(ctx context.Context, req BatchCreateRequest, opts ...Option) (*Batch, error) {
 	if req.InputFileID == "" {
 		return nil, invalidf("input_file_id is empty")
 	}
@@ -168,7 +161,7 @@ func (s *BatchService) Get(ctx context.Context, batchID string, opts ...Option) 
 	return call[Batch](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/batches/" + seg}, opts)
 }
 
-// Cancel asks the server to stop a batch; it moves to BatchCancelling.
+// Cancel asks the server to stop a batch; it moves to BatchStatusCancelling.
 //
 // POST /batches/{batch_id}/cancel
 func (s *BatchService) Cancel(ctx context.Context, batchID string, opts ...Option) (*Batch, error) {
@@ -182,11 +175,11 @@ func (s *BatchService) Cancel(ctx context.Context, batchID string, opts ...Optio
 // List returns one page of batches.
 //
 // GET /batches?after=&limit=
-func (s *BatchService) List(ctx context.Context, params BatchListRequest, opts ...Option) (*BatchList, error) {
-	return call[BatchList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/batches", Query: params}, opts)
+func (s *BatchService) List(ctx context.Context, req BatchListRequest, opts ...Option) (*BatchList, error) {
+	return call[BatchList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/batches", Query: req}, opts)
 }
 
-// All iterates over every batch from params.After on, fetching pages as the
+// All iterates over every batch from req.After on, fetching pages as the
 // loop needs them: each next page starts after the last batch of the one
 // before. It stops when a page says has_more is false or comes back empty.
 // A failed fetch is yielded once as (zero, err) and ends the loop, and so is
@@ -194,10 +187,12 @@ func (s *BatchService) List(ctx context.Context, params BatchListRequest, opts .
 // pages again, for ever).
 //
 //	for batch, err := range client.Batches.All(ctx, zai.BatchListRequest{Limit: 50}) { ... }
-func (s *BatchService) All(ctx context.Context, params BatchListRequest, opts ...Option) iter.Seq2[Batch, error] {
-	return paginate(ctx, params.After, func(ctx context.Context, after string) ([]Batch, string, bool, error) {
-		params.After = after
-		page, err := s.List(ctx, params, opts...)
+//
+// GET /batches?after=&limit=, page by page
+func (s *BatchService) All(ctx context.Context, req BatchListRequest, opts ...Option) iter.Seq2[Batch, error] {
+	return paginate(ctx, req.After, func(ctx context.Context, after string) ([]Batch, string, bool, error) {
+		req.After = after
+		page, err := s.List(ctx, req, opts...)
 		if err != nil {
 			return nil, "", false, err
 		}
@@ -209,8 +204,8 @@ func (s *BatchService) All(ctx context.Context, params BatchListRequest, opts ..
 	})
 }
 
-// BatchChatRequest is one line of a chat-completion batch input file.
-type BatchChatRequest struct {
+// BatchInputItem is one line of a chat-completion batch input file.
+type BatchInputItem struct {
 	// CustomID is your id for the line; it comes back with the answer and
 	// must be unique in the file.
 	CustomID string
@@ -220,10 +215,10 @@ type BatchChatRequest struct {
 
 // batchLine is one JSONL line of batch input.
 type batchLine struct {
-	CustomID string    `json:"custom_id"`
-	Method   string    `json:"method"`
-	URL      string    `json:"url"`
-	Body     *chatBody `json:"body"`
+	CustomID string        `json:"custom_id"`
+	Method   string        `json:"method"`
+	URL      BatchEndpoint `json:"url"`
+	Body     *chatBody     `json:"body"`
 }
 
 // WriteBatchInput writes chat requests as batch input JSONL, one line each:
@@ -233,7 +228,7 @@ type batchLine struct {
 // It checks every item before writing anything: an empty or repeated
 // custom id, or a request without a model or messages, is an error wrapping
 // ErrInvalidRequest.
-func WriteBatchInput(w io.Writer, items ...BatchChatRequest) error {
+func WriteBatchInput(w io.Writer, items ...BatchInputItem) error {
 	if len(items) == 0 {
 		return invalidf("no batch items")
 	}

@@ -28,7 +28,7 @@ const batchReply = `{"id":"batch_1790292763050508288","object":"batch","endpoint
 
 func TestBatchesCreate(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(batchReply))
-	b, err := client.Batches.Create(context.Background(), zai.BatchRequest{
+	b, err := client.Batches.Create(context.Background(), zai.BatchCreateRequest{
 		InputFileID:         "file-123",
 		Endpoint:            zai.BatchEndpointChatCompletions,
 		CompletionWindow:    "24h",
@@ -44,7 +44,7 @@ func TestBatchesCreate(t *testing.T) {
 	}
 	assertGoldenJSON(t, "batches_create.json", got.Body)
 
-	if b.ID != "batch_1790292763050508288" || b.Status != zai.BatchValidating || b.Endpoint != "/v4/chat/completions" ||
+	if b.ID != "batch_1790292763050508288" || b.Status != zai.BatchStatusValidating || b.Endpoint != "/v4/chat/completions" ||
 		b.RequestCounts == nil || b.RequestCounts.Failed != 1 || b.Errors == nil || b.Errors.Data[0].Line != 2 || b.Metadata["team"] != "a" {
 		t.Fatalf("%+v", b)
 	}
@@ -81,8 +81,8 @@ func TestBatchesGetAndCancel(t *testing.T) {
 func TestBatchesBadInputSendsNothing(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(batchReply))
 	ctx := context.Background()
-	_, err1 := client.Batches.Create(ctx, zai.BatchRequest{Endpoint: zai.BatchEndpointChatCompletions})
-	_, err2 := client.Batches.Create(ctx, zai.BatchRequest{InputFileID: "f"})
+	_, err1 := client.Batches.Create(ctx, zai.BatchCreateRequest{Endpoint: zai.BatchEndpointChatCompletions})
+	_, err2 := client.Batches.Create(ctx, zai.BatchCreateRequest{InputFileID: "f"})
 	_, err3 := client.Batches.Get(ctx, "")
 	_, err4 := client.Batches.Cancel(ctx, "")
 	_, err5 := client.Batches.Get(ctx, ".")
@@ -236,12 +236,12 @@ func TestBatchesList(t *testing.T) {
 func TestWriteBatchInput(t *testing.T) {
 	var buf bytes.Buffer
 	err := zai.WriteBatchInput(&buf,
-		zai.BatchChatRequest{CustomID: "request-1", Request: zai.ChatCompletionRequest{
+		zai.BatchInputItem{CustomID: "request-1", Request: zai.ChatCompletionRequest{
 			Model:       zai.ModelGLM4_7Flash,
 			Messages:    []zai.Message{zai.SystemMessage("Classify the sentiment."), zai.UserMessage("Great phone!")},
 			Temperature: zai.Ptr(0.0),
 		}},
-		zai.BatchChatRequest{CustomID: "request-2", Request: zai.ChatCompletionRequest{
+		zai.BatchInputItem{CustomID: "request-2", Request: zai.ChatCompletionRequest{
 			Model:    zai.ModelGLM4_7Flash,
 			Messages: []zai.Message{zai.UserMessage("Late delivery <again> & broken")},
 		}},
@@ -270,7 +270,7 @@ func TestWriteBatchInput(t *testing.T) {
 
 func TestWriteBatchInputRefusesBadItemsBeforeWriting(t *testing.T) {
 	good := zai.ChatCompletionRequest{Model: "m", Messages: []zai.Message{zai.UserMessage("x")}}
-	for name, items := range map[string][]zai.BatchChatRequest{
+	for name, items := range map[string][]zai.BatchInputItem{
 		"none":        nil,
 		"empty id":    {{CustomID: "", Request: good}},
 		"repeated id": {{CustomID: "a", Request: good}, {CustomID: "a", Request: good}},

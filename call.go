@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 
 	"strings"
@@ -155,17 +156,41 @@ func (e *wrapped) Error() string {
 }
 func (e *wrapped) Unwrap() error { return e.err }
 
+// taskError is a task that failed with an *APIError in a 200 body (agents,
+// the file parser): it matches ErrTaskFailed and wraps the *APIError.
+type taskError struct {
+	kind, id string
+	err      error
+}
+
+func (e *taskError) Error() string {
+	return "zai: " + e.kind + " " + e.id + " failed: " + strings.TrimPrefix(e.err.Error(), "zai: ")
+}
+func (e *taskError) Is(target error) bool { return target == ErrTaskFailed }
+func (e *taskError) Unwrap() error        { return e.err }
+
 // decodeInto unmarshals a buffered response, keeping the raw bytes.
 func decodeInto(resp *core.Response, out any) error {
 	if out == nil {
 		return nil
+	}
+	if fd, ok := out.(fastDecoder); ok {
+		if fd.decodeFast(resp.Body, new(interner)) {
+			if rs, ok := out.(rawSetter); ok {
+				rs.setRawJSON(resp.Body)
+			}
+			return nil
+		}
+		// Declined (odd input): encoding/json decides, from a zero value,
+		// since the fast path may have written part of out.
+		reflect.ValueOf(out).Elem().SetZero()
 	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
 		return &APIError{
 			StatusCode: resp.StatusCode,
 			Message:    "decoding response: " + err.Error(),
 			RequestID:  core.RequestID(resp.Header),
-			raw:        resp.Body,
+			rawBody:    rawBody{resp.Body},
 		}
 	}
 	if rs, ok := out.(rawSetter); ok {
@@ -190,7 +215,7 @@ func checkBody(failed func([]byte) bool) func(int, http.Header, []byte) error {
 
 // bodyError builds the *APIError of a failure sent in a 2xx body.
 func bodyError(status int, header http.Header, body []byte) *APIError {
-	e := &APIError{StatusCode: status, RequestID: core.RequestID(header), raw: body}
+	e := &APIError{StatusCode: status, RequestID: core.RequestID(header), rawBody: rawBody{body}}
 	fillFromBody(e, body)
 	if e.Message == "" && e.Code == "" {
 		e.Message = "the server reported a failure"

@@ -12,6 +12,8 @@ import (
 )
 
 // ChatService groups the chat endpoints.
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/llm/chat-completion
 type ChatService struct {
 	// Completions creates chat completions: plain, streamed, or as an async
 	// task.
@@ -25,12 +27,15 @@ type ChatCompletionService struct {
 	client *Client
 }
 
+// Role is the author of a chat message.
+type Role string
+
 // Roles of chat messages.
 const (
-	RoleSystem    = "system"
-	RoleUser      = "user"
-	RoleAssistant = "assistant"
-	RoleTool      = "tool"
+	RoleSystem    Role = "system"
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+	RoleTool      Role = "tool"
 )
 
 // ChatCompletionRequest is the body of POST /chat/completions. Optional
@@ -59,7 +64,7 @@ type ChatCompletionRequest struct {
 	Thinking *Thinking `json:"thinking,omitempty"`
 	// ReasoningEffort sets the thinking depth: ReasoningEffortMax, ...High,
 	// ...Low and so on (GLM-5.2 and later).
-	ReasoningEffort string `json:"reasoning_effort,omitempty"`
+	ReasoningEffort ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// Tools the model may call.
 	Tools []Tool `json:"tools,omitempty"`
@@ -90,28 +95,34 @@ type ChatCompletionRequest struct {
 
 // Thinking controls the chain of thought.
 type Thinking struct {
-	// Type is ThinkingEnabled or ThinkingDisabled.
-	Type string `json:"type"`
+	// Type is ThinkingTypeEnabled or ThinkingTypeDisabled.
+	Type ThinkingType `json:"type"`
 	// ClearThinking, when false, keeps earlier turns' reasoning_content in
 	// the context (preserved thinking). The server's default is true.
 	ClearThinking *bool `json:"clear_thinking,omitempty"`
 }
 
+// ThinkingType says whether the model thinks before it answers.
+type ThinkingType string
+
 // Values of Thinking.Type.
 const (
-	ThinkingEnabled  = "enabled"
-	ThinkingDisabled = "disabled"
+	ThinkingTypeEnabled  ThinkingType = "enabled"
+	ThinkingTypeDisabled ThinkingType = "disabled"
 )
+
+// ReasoningEffort is how hard a reasoning model thinks.
+type ReasoningEffort string
 
 // Values of ChatCompletionRequest.ReasoningEffort.
 const (
-	ReasoningEffortMax     = "max"
-	ReasoningEffortXHigh   = "xhigh"
-	ReasoningEffortHigh    = "high"
-	ReasoningEffortMedium  = "medium"
-	ReasoningEffortLow     = "low"
-	ReasoningEffortMinimal = "minimal"
-	ReasoningEffortNone    = "none"
+	ReasoningEffortMax     ReasoningEffort = "max"
+	ReasoningEffortXHigh   ReasoningEffort = "xhigh"
+	ReasoningEffortHigh    ReasoningEffort = "high"
+	ReasoningEffortMedium  ReasoningEffort = "medium"
+	ReasoningEffortLow     ReasoningEffort = "low"
+	ReasoningEffortMinimal ReasoningEffort = "minimal"
+	ReasoningEffortNone    ReasoningEffort = "none"
 )
 
 // ResponseFormat selects the output format.
@@ -146,7 +157,7 @@ type StreamOptions struct {
 // Content is sent as a string when Parts is empty, and as the array of parts
 // otherwise; both forms decode.
 type Message struct {
-	Role    string
+	Role    Role
 	Content string
 	// Parts is multimodal content (text, images, video, files, audio).
 	Parts []ContentPart
@@ -171,7 +182,7 @@ type MessageAudio struct {
 
 // messageWire is Message as it travels.
 type messageWire struct {
-	Role             string          `json:"role"`
+	Role             Role            `json:"role"`
 	Content          json.RawMessage `json:"content,omitempty"`
 	ReasoningContent string          `json:"reasoning_content,omitempty"`
 	ToolCalls        []ToolCall      `json:"tool_calls,omitempty"`
@@ -188,7 +199,7 @@ func (m Message) MarshalJSON() ([]byte, error) { return m.appendJSON(nil) }
 // TestMessageEncodesLikeWire holds it to that.
 func (m *Message) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"role":`...)
-	b = appendJSONString(b, m.Role)
+	b = appendJSONString(b, string(m.Role))
 	switch {
 	case len(m.Parts) > 0:
 		parts, err := json.Marshal(m.Parts)
@@ -298,7 +309,7 @@ func (m *Message) unmarshalWire(b []byte) error {
 func partsText(parts []ContentPart) string {
 	var text strings.Builder
 	for _, p := range parts {
-		if p.Type == PartText {
+		if p.Type == PartTypeText {
 			text.WriteString(p.Text)
 		}
 	}
@@ -326,19 +337,22 @@ func UserMessageParts(parts ...ContentPart) Message {
 	return Message{Role: RoleUser, Parts: parts}
 }
 
+// PartType is the type of a content part.
+type PartType string
+
 // Types of content parts.
 const (
-	PartText       = "text"
-	PartImageURL   = "image_url"
-	PartVideoURL   = "video_url"
-	PartFileURL    = "file_url"
-	PartInputAudio = "input_audio"
+	PartTypeText       PartType = "text"
+	PartTypeImageURL   PartType = "image_url"
+	PartTypeVideoURL   PartType = "video_url"
+	PartTypeFileURL    PartType = "file_url"
+	PartTypeInputAudio PartType = "input_audio"
 )
 
 // ContentPart is one part of multimodal content. Build one with TextPart,
 // ImageURLPart, VideoURLPart, FileURLPart or InputAudioPart.
 type ContentPart struct {
-	Type       string      `json:"type"`
+	Type       PartType    `json:"type"`
 	Text       string      `json:"text,omitempty"`
 	ImageURL   *URLRef     `json:"image_url,omitempty"`
 	VideoURL   *URLRef     `json:"video_url,omitempty"`
@@ -359,40 +373,43 @@ type InputAudio struct {
 }
 
 // TextPart returns a text part.
-func TextPart(text string) ContentPart { return ContentPart{Type: PartText, Text: text} }
+func TextPart(text string) ContentPart { return ContentPart{Type: PartTypeText, Text: text} }
 
 // ImageURLPart returns an image part: a URL or base64 image data.
 func ImageURLPart(url string) ContentPart {
-	return ContentPart{Type: PartImageURL, ImageURL: &URLRef{URL: url}}
+	return ContentPart{Type: PartTypeImageURL, ImageURL: &URLRef{URL: url}}
 }
 
 // VideoURLPart returns a video part.
 func VideoURLPart(url string) ContentPart {
-	return ContentPart{Type: PartVideoURL, VideoURL: &URLRef{URL: url}}
+	return ContentPart{Type: PartTypeVideoURL, VideoURL: &URLRef{URL: url}}
 }
 
 // FileURLPart returns a file part (a PDF, text file, ...) by URL.
 func FileURLPart(url string) ContentPart {
-	return ContentPart{Type: PartFileURL, FileURL: &URLRef{URL: url}}
+	return ContentPart{Type: PartTypeFileURL, FileURL: &URLRef{URL: url}}
 }
 
 // InputAudioPart returns an audio part: base64 data and its format ("wav").
 func InputAudioPart(data, format string) ContentPart {
-	return ContentPart{Type: PartInputAudio, InputAudio: &InputAudio{Data: data, Format: format}}
+	return ContentPart{Type: PartTypeInputAudio, InputAudio: &InputAudio{Data: data, Format: format}}
 }
+
+// ToolType is the type of a tool.
+type ToolType string
 
 // Tool types.
 const (
-	ToolTypeFunction  = "function"
-	ToolTypeWebSearch = "web_search"
-	ToolTypeRetrieval = "retrieval"
-	ToolTypeMCP       = "mcp"
+	ToolTypeFunction  ToolType = "function"
+	ToolTypeWebSearch ToolType = "web_search"
+	ToolTypeRetrieval ToolType = "retrieval"
+	ToolTypeMCP       ToolType = "mcp"
 )
 
 // Tool is a tool the model may use. Build one with FunctionTool,
 // WebSearchTool, RetrievalTool or MCPTool.
 type Tool struct {
-	Type      string              `json:"type"`
+	Type      ToolType            `json:"type"`
 	Function  *FunctionDefinition `json:"function,omitempty"`
 	WebSearch *WebSearch          `json:"web_search,omitempty"`
 	Retrieval *Retrieval          `json:"retrieval,omitempty"`
@@ -413,18 +430,18 @@ type FunctionDefinition struct {
 
 // WebSearch configures the built-in web search tool.
 type WebSearch struct {
-	Enable              *bool  `json:"enable,omitempty"`
-	SearchEngine        string `json:"search_engine,omitempty"`
-	SearchResult        bool   `json:"search_result,omitempty"`
-	SearchQuery         string `json:"search_query,omitempty"`
-	SearchPrompt        string `json:"search_prompt,omitempty"`
-	SearchIntent        bool   `json:"search_intent,omitempty"`
-	RequireSearch       bool   `json:"require_search,omitempty"`
-	ResultSequence      string `json:"result_sequence,omitempty"`
-	Count               int    `json:"count,omitempty"`
-	SearchDomainFilter  string `json:"search_domain_filter,omitempty"`
-	SearchRecencyFilter string `json:"search_recency_filter,omitempty"`
-	ContentSize         string `json:"content_size,omitempty"`
+	Enable              *bool         `json:"enable,omitempty"`
+	SearchEngine        SearchEngine  `json:"search_engine,omitempty"`
+	SearchResult        bool          `json:"search_result,omitempty"`
+	SearchQuery         string        `json:"search_query,omitempty"`
+	SearchPrompt        string        `json:"search_prompt,omitempty"`
+	SearchIntent        bool          `json:"search_intent,omitempty"`
+	RequireSearch       bool          `json:"require_search,omitempty"`
+	ResultSequence      string        `json:"result_sequence,omitempty"`
+	Count               int           `json:"count,omitempty"`
+	SearchDomainFilter  string        `json:"search_domain_filter,omitempty"`
+	SearchRecencyFilter SearchRecency `json:"search_recency_filter,omitempty"`
+	ContentSize         ContentSize   `json:"content_size,omitempty"`
 }
 
 // Retrieval searches a knowledge base.
@@ -479,7 +496,7 @@ func (t ToolChoice) IsZero() bool { return t.Mode == "" && t.Function == "" }
 // MarshalJSON sends "auto" or {"type":"function","function":{"name":...}}.
 func (t ToolChoice) MarshalJSON() ([]byte, error) {
 	if t.Function != "" {
-		return json.Marshal(toolChoiceWire{Type: ToolTypeFunction, Function: &struct {
+		return json.Marshal(toolChoiceWire{Type: string(ToolTypeFunction), Function: &struct {
 			Name string `json:"name"`
 		}{t.Function}})
 	}
@@ -513,43 +530,12 @@ type toolChoiceWire struct {
 
 // ToolCall is a call the model asks for.
 type ToolCall struct {
-	// Index orders the calls; streamed fragments of one call share it.
-	Index    int          `json:"index"`
+	// Index orders the calls; streamed fragments of one call share it. It
+	// is sent only when it is not zero.
+	Index    int          `json:"index,omitempty"`
 	ID       string       `json:"id,omitempty"`
-	Type     string       `json:"type,omitempty"`
+	Type     ToolType     `json:"type,omitempty"`
 	Function FunctionCall `json:"function"`
-
-	hasIndex bool // index was on the wire, so it goes back on the wire
-}
-
-type toolCallWire struct {
-	Index    *int         `json:"index,omitempty"`
-	ID       string       `json:"id,omitempty"`
-	Type     string       `json:"type,omitempty"`
-	Function FunctionCall `json:"function"`
-}
-
-// MarshalJSON sends index when it is non-zero or was received, so a
-// recorded request body round-trips unchanged.
-func (t ToolCall) MarshalJSON() ([]byte, error) {
-	w := toolCallWire{ID: t.ID, Type: t.Type, Function: t.Function}
-	if t.hasIndex || t.Index != 0 {
-		w.Index = &t.Index
-	}
-	return json.Marshal(w)
-}
-
-// UnmarshalJSON records whether index was present.
-func (t *ToolCall) UnmarshalJSON(b []byte) error {
-	var w toolCallWire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*t = ToolCall{ID: w.ID, Type: w.Type, Function: w.Function}
-	if w.Index != nil {
-		t.Index, t.hasIndex = *w.Index, true
-	}
-	return nil
 }
 
 // FunctionCall names the function and its arguments.
@@ -583,7 +569,7 @@ func (f *FunctionCall) UnmarshalJSON(b []byte) error {
 }
 
 // FinishReason says why the model stopped.
-type FinishReason = string
+type FinishReason string
 
 // Finish reasons.
 const (
@@ -609,14 +595,8 @@ type ChatCompletion struct {
 	// ContentFilter reports content-safety levels.
 	ContentFilter []ContentFilter `json:"content_filter,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received, including fields this SDK
-// does not model.
-func (c *ChatCompletion) RawJSON() []byte { return c.raw }
-
-func (c *ChatCompletion) setRawJSON(b []byte) { c.raw = b }
 
 // ChatCompletionChoice is one choice of a completion.
 type ChatCompletionChoice struct {
@@ -662,8 +642,8 @@ type WebSearchResult struct {
 
 // ContentFilter is a content-safety verdict for one role.
 type ContentFilter struct {
-	Role  string `json:"role,omitempty"`
-	Level int    `json:"level"`
+	Role  Role `json:"role,omitempty"`
+	Level int  `json:"level"`
 }
 
 // ChatCompletionChunk is one event of a streamed completion.
@@ -678,13 +658,8 @@ type ChatCompletionChunk struct {
 	WebSearch     []WebSearchResult `json:"web_search,omitempty"`
 	ContentFilter []ContentFilter   `json:"content_filter,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the event's data as received.
-func (c *ChatCompletionChunk) RawJSON() []byte { return c.raw }
-
-func (c *ChatCompletionChunk) setRawJSON(b []byte) { c.raw = b }
 
 func (c *ChatCompletionChunk) streamEnded() bool {
 	for i := range c.Choices {
@@ -704,7 +679,7 @@ type ChatCompletionChunkChoice struct {
 
 // ChatCompletionDelta is the new part of a message.
 type ChatCompletionDelta struct {
-	Role             string        `json:"role,omitempty"`
+	Role             Role          `json:"role,omitempty"`
 	Content          string        `json:"content,omitempty"`
 	ReasoningContent string        `json:"reasoning_content,omitempty"`
 	ToolCalls        []ToolCall    `json:"tool_calls,omitempty"`

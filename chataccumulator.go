@@ -31,11 +31,11 @@ type ChatCompletionAccumulator struct {
 
 type choiceAcc struct {
 	index        int
-	role         string
+	role         Role
 	content      strings.Builder
 	reasoning    strings.Builder
 	toolCalls    []*toolCallAcc
-	finishReason string
+	finishReason FinishReason
 	audio        *MessageAudio // ID and ExpiresAt; the data is in audioData
 	audioData    strings.Builder
 }
@@ -121,7 +121,7 @@ func (c *choiceAcc) addToolCall(tc ToolCall) {
 		}
 	}
 	if cur == nil || (tc.ID != "" && cur.call.ID != "" && tc.ID != cur.call.ID) {
-		cur = &toolCallAcc{call: ToolCall{Index: tc.Index, hasIndex: tc.hasIndex}}
+		cur = &toolCallAcc{call: ToolCall{Index: tc.Index}}
 		c.toolCalls = append(c.toolCalls, cur)
 	}
 	if tc.ID != "" {

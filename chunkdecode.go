@@ -115,20 +115,6 @@ func (c *ChatCompletion) decodeFast(data []byte, in *interner) bool {
 	return ok && r.i == len(r.b)
 }
 
-// decodeJSONFast decodes as ToolCall.UnmarshalJSON does: through
-// toolCallWire, remembering whether index was present and not null.
-func (t *ToolCall) decodeJSONFast(r *jsonReader) bool {
-	var w toolCallWire
-	if !r.decToolCallWire(&w) {
-		return false
-	}
-	*t = ToolCall{ID: w.ID, Type: w.Type, Function: w.Function}
-	if w.Index != nil {
-		t.Index, t.hasIndex = *w.Index, true
-	}
-	return true
-}
-
 // decodeJSONFast decodes as FunctionCall.UnmarshalJSON does: arguments may
 // be any JSON value, and a non-string is kept as its JSON text.
 func (f *FunctionCall) decodeJSONFast(r *jsonReader) bool {
@@ -747,7 +733,7 @@ func jsonStringEnd(b []byte) int {
 // appendJSON appends the call as ToolCall.MarshalJSON writes it.
 func (t *ToolCall) appendJSON(b []byte) []byte {
 	b = append(b, '{')
-	if t.hasIndex || t.Index != 0 {
+	if t.Index != 0 {
 		b = append(b, `"index":`...)
 		b = strconv.AppendInt(b, int64(t.Index), 10)
 		b = append(b, ',')
@@ -759,7 +745,7 @@ func (t *ToolCall) appendJSON(b []byte) []byte {
 	}
 	if t.Type != "" {
 		b = append(b, `"type":`...)
-		b = appendJSONString(b, t.Type)
+		b = appendJSONString(b, string(t.Type))
 		b = append(b, ',')
 	}
 	b = append(b, `"function":{`...)
@@ -802,7 +788,7 @@ func (m *Message) decodeJSONFast(r *jsonReader) bool {
 		var k int
 		switch string(key) {
 		case "role":
-			k, ok = 0, r.str(&m.Role, noIntern)
+			k, ok = 0, r.str((*string)(&m.Role), noIntern)
 		case "content":
 			k = 1
 			switch r.peek() {
@@ -847,4 +833,93 @@ func (m *Message) decodeJSONFast(r *jsonReader) bool {
 			return false
 		}
 	}
+}
+
+// countField is one member of a usage object for decCounts: an int count,
+// or a nested object with its own decoder.
+type countField struct {
+	name  string
+	count *int
+	sub   []countField // a nested object's members, when count is nil
+}
+
+// decCounts decodes a usage object as the UnmarshalJSON of tokens.go does,
+// for the plain integers the API sends: a count written any other way (5.0)
+// declines, and encoding/json with tokenCount decides. Absent members keep
+// their values; null leaves the whole value as it is.
+func (r *jsonReader) decCounts(fields []countField) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		k := -1
+		for i := range fields {
+			if string(key) == fields[i].name {
+				k = i
+				break
+			}
+		}
+		switch {
+		case k < 0:
+			if !r.skipUnknown(key, fields) {
+				return false
+			}
+		case seen&(1<<k) != 0:
+			return false
+		case fields[k].count != nil:
+			seen |= 1 << k
+			if !decInt(r, fields[k].count) {
+				return false
+			}
+		default:
+			seen |= 1 << k
+			if !r.decCounts(fields[k].sub) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (r *jsonReader) skipUnknown(key []byte, fields []countField) bool {
+	for _, f := range fields {
+		if asciiEqualFold(key, f.name) {
+			return false
+		}
+	}
+	return r.skip()
+}
+
+// decodeJSONFast decodes as Usage.UnmarshalJSON does (decCounts). The
+// fields are plain data, not funcs, so the reader does not escape.
+func (u *Usage) decodeJSONFast(r *jsonReader) bool {
+	return r.decCounts([]countField{
+		{name: "prompt_tokens", count: &u.PromptTokens},
+		{name: "completion_tokens", count: &u.CompletionTokens},
+		{name: "total_tokens", count: &u.TotalTokens},
+		{name: "prompt_tokens_details", sub: []countField{{name: "cached_tokens", count: &u.PromptTokensDetails.CachedTokens}}},
+		{name: "completion_tokens_details", sub: []countField{{name: "reasoning_tokens", count: &u.CompletionTokensDetails.ReasoningTokens}}},
+	})
 }

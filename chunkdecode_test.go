@@ -350,7 +350,7 @@ func TestCompletionDecodeEveryField(t *testing.T) {
 		s := seed * 1000
 		fill(reflect.ValueOf(&c).Elem(), &s)
 		for i := range c.Choices {
-			c.Choices[i].Message.Parts[0].Type = zai.PartText // so Content is set from it
+			c.Choices[i].Message.Parts[0].Type = zai.PartTypeText // so Content is set from it
 		}
 		data, err := json.Marshal(&c)
 		if err != nil {

@@ -60,8 +60,10 @@ type Client struct {
 	Files *FileService
 	// Batches runs batch jobs over uploaded JSONL files.
 	Batches *BatchService
-	// OCR parses layouts, reads handwriting and parses documents.
+	// OCR parses layouts and reads handwriting.
 	OCR *OCRService
+	// FileParser turns documents into text (/files/parser/*).
+	FileParser *FileParserService
 	// Agents calls the agents under /api/v1/agents.
 	Agents *AgentService
 	// Embeddings turns text into vectors.
@@ -119,6 +121,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Files = &FileService{client: c}
 	c.Batches = &BatchService{client: c}
 	c.OCR = &OCRService{client: c}
+	c.FileParser = &FileParserService{client: c}
 	c.Agents = &AgentService{client: c}
 	c.Embeddings = &EmbeddingService{client: c}
 	c.WebSearch = &WebSearchService{client: c}

@@ -11,6 +11,8 @@ import (
 
 // EmbeddingService turns text into vectors (models embedding-3 and
 // embedding-2).
+//
+// BigModel API docs: https://docs.bigmodel.cn/api-reference/模型-api/文本嵌入
 type EmbeddingService struct {
 	client *Client
 }
@@ -39,43 +41,48 @@ type EmbeddingRequest struct {
 // list, sent as a JSON array. Both forms decode, so a recorded request body
 // is sent again unchanged.
 type EmbeddingInput struct {
-	// Texts to embed.
+	// Text is one text, sent as "input": "text". Set Text or Texts.
+	Text string
+	// Texts are many texts, sent as "input": ["a", "b"]; the vectors come
+	// back in the same order by index.
 	Texts []string
-	// Single sends the one text of Texts as a plain JSON string instead of
-	// an array of one.
-	Single bool
 }
 
 // EmbeddingText returns the input for one text, sent as "input": "text".
-func EmbeddingText(text string) EmbeddingInput {
-	return EmbeddingInput{Texts: []string{text}, Single: true}
-}
+func EmbeddingText(text string) EmbeddingInput { return EmbeddingInput{Text: text} }
 
 // EmbeddingTexts returns the input for a list of texts, sent as
 // "input": ["a", "b"]; the vectors come back in the same order by index.
-func EmbeddingTexts(texts ...string) EmbeddingInput {
-	return EmbeddingInput{Texts: texts}
+func EmbeddingTexts(texts ...string) EmbeddingInput { return EmbeddingInput{Texts: texts} }
+
+// texts returns every text of the input, in order.
+func (in EmbeddingInput) texts() []string {
+	if in.Texts == nil && in.Text != "" {
+		return []string{in.Text}
+	}
+	return in.Texts
 }
 
-// MarshalJSON sends a string for a single text and an array otherwise.
+// MarshalJSON sends Text as a string, or Texts as an array.
 func (in EmbeddingInput) MarshalJSON() ([]byte, error) {
-	if in.Single && len(in.Texts) == 1 {
-		return json.Marshal(in.Texts[0])
-	}
 	if in.Texts == nil {
+		if in.Text != "" {
+			return json.Marshal(in.Text)
+		}
 		return []byte("[]"), nil
 	}
 	return json.Marshal(in.Texts)
 }
 
-// UnmarshalJSON accepts a string or an array of strings.
+// UnmarshalJSON accepts a string (into Text) or an array of strings (into
+// Texts), so a decoded input is sent again in the same form.
 func (in *EmbeddingInput) UnmarshalJSON(b []byte) error {
 	texts, one, err := stringOrStrings(b)
 	if err != nil {
 		return err
 	}
 	if one {
-		*in = EmbeddingText(texts[0])
+		*in = EmbeddingInput{Text: texts[0]}
 	} else {
 		*in = EmbeddingInput{Texts: texts}
 	}
@@ -91,14 +98,8 @@ type EmbeddingResponse struct {
 	Data  []Embedding `json:"data"`
 	Usage Usage       `json:"usage"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received. A CreateBatched result made
-// of more than one request has none.
-func (r *EmbeddingResponse) RawJSON() []byte { return r.raw }
-
-func (r *EmbeddingResponse) setRawJSON(b []byte) { r.raw = b }
 
 // Embedding is the vector of one input text.
 type Embedding struct {
@@ -113,11 +114,9 @@ func (r *EmbeddingRequest) validate() error {
 		return invalidf("model is empty")
 	}
 	switch {
-	case len(r.Input.Texts) == 0:
-		return invalidf("input is empty")
-	case r.Input.Single && len(r.Input.Texts) != 1:
-		return invalidf("input: Single is set with %d texts", len(r.Input.Texts))
-	case r.Input.Single && r.Input.Texts[0] == "":
+	case r.Input.Text != "" && r.Input.Texts != nil:
+		return invalidf("input: set Text or Texts, not both")
+	case len(r.Input.texts()) == 0:
 		return invalidf("input is empty")
 	}
 	return nil
@@ -148,7 +147,7 @@ func (s *EmbeddingService) CreateBatched(ctx context.Context, req EmbeddingReque
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	texts := req.Input.Texts
+	texts := req.Input.texts()
 	if len(texts) <= MaxEmbeddingBatch {
 		resp, err := s.Create(ctx, req, opts...)
 		if err != nil {

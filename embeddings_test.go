@@ -41,7 +41,7 @@ func TestEmbeddingsInputForms(t *testing.T) {
 	if err := json.Unmarshal(recorded, &req); err != nil {
 		t.Fatal(err)
 	}
-	if !req.Input.Single || len(req.Input.Texts) != 1 || req.Input.Texts[0] != "hello" || req.Model != "embedding-2" {
+	if req.Input.Texts != nil || req.Input.Text != "hello" || req.Model != "embedding-2" {
 		t.Fatalf("decoded %+v", req)
 	}
 	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_response.json", "application/json"))
@@ -63,7 +63,7 @@ func TestEmbeddingsInputForms(t *testing.T) {
 			t.Errorf("%+v: %s, %v; want %s", tc.in, b, err, tc.wire)
 		}
 		var back zai.EmbeddingInput
-		if err := json.Unmarshal(b, &back); err != nil || back.Single != tc.in.Single || strings.Join(back.Texts, "|") != strings.Join(tc.in.Texts, "|") {
+		if err := json.Unmarshal(b, &back); err != nil || back.Text != tc.in.Text || strings.Join(back.Texts, "|") != strings.Join(tc.in.Texts, "|") || (back.Texts == nil) != (tc.in.Texts == nil) {
 			t.Errorf("%s decoded to %+v, %v", b, back, err)
 		}
 	}
@@ -114,7 +114,7 @@ func TestEmbeddingsInvalid(t *testing.T) {
 		"no input":          {Model: zai.ModelEmbedding3},
 		"empty list":        {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts()},
 		"empty text":        {Model: zai.ModelEmbedding3, Input: zai.EmbeddingText("")},
-		"single with two":   {Model: zai.ModelEmbedding3, Input: zai.EmbeddingInput{Texts: []string{"a", "b"}, Single: true}},
+		"text and texts":    {Model: zai.ModelEmbedding3, Input: zai.EmbeddingInput{Text: "a", Texts: []string{"b"}}},
 		"batched with a id": {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts(many...), RequestID: "req-000001"},
 	} {
 		_, err := client.Embeddings.CreateBatched(context.Background(), req)

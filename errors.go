@@ -89,7 +89,7 @@ type APIError struct {
 	// InStream is true for an error that arrived inside an SSE stream.
 	InStream bool
 
-	raw []byte
+	rawBody
 }
 
 // Error formats the error as
@@ -122,10 +122,6 @@ func (e *APIError) Error() string {
 	}
 	return b.String()
 }
-
-// RawJSON returns the error body as received (capped at 1 MiB), or nil when
-// the error did not come from a body.
-func (e *APIError) RawJSON() []byte { return e.raw }
 
 // CodeInt returns the business code as a number, or 0 if it is not one.
 func (e *APIError) CodeInt() int {
@@ -231,7 +227,7 @@ type innerError struct {
 // decodeAPIError builds an *APIError from an error response. It never fails:
 // a body that is not JSON becomes the message.
 func decodeAPIError(status int, header http.Header, body []byte) error {
-	e := &APIError{StatusCode: status, RequestID: core.RequestID(header), raw: body}
+	e := &APIError{StatusCode: status, RequestID: core.RequestID(header), rawBody: rawBody{body}}
 	fillFromBody(e, body)
 	if e.Message == "" && e.Code == "" {
 		e.Message = http.StatusText(status)
@@ -375,7 +371,7 @@ func firstNonEmpty(s ...string) string {
 
 // streamError turns an in-stream error payload into an *APIError.
 func streamError(requestID string, data []byte) *APIError {
-	e := &APIError{StatusCode: http.StatusOK, InStream: true, RequestID: requestID, raw: data}
+	e := &APIError{StatusCode: http.StatusOK, InStream: true, RequestID: requestID, rawBody: rawBody{data}}
 	fillFromBody(e, data)
 	if e.Message == "" && e.Code == "" {
 		e.Message = "error event"

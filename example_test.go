@@ -52,7 +52,7 @@ func ExampleChatCompletionService_CreateStream() {
 	stream, err := client.Chat.Completions.CreateStream(context.Background(), zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7,
 		Messages: []zai.Message{zai.UserMessage("one two three")},
-		Thinking: &zai.Thinking{Type: zai.ThinkingDisabled},
+		Thinking: &zai.Thinking{Type: zai.ThinkingTypeDisabled},
 	})
 	if err != nil {
 		log.Fatal(err)

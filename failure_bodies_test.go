@@ -20,11 +20,11 @@ func TestFileParserCode200IsSuccess(t *testing.T) {
 		body := `{"code":` + code + `,"msg":"success","task_id":"task_abc","message":"ok","status":true,` +
 			`"content":"parsed text","parsing_result_url":"https://cdn.example.com/r.txt"}`
 		rec, client := newRecorder(t, respondJSON(body))
-		res, err := client.OCR.ParseFileSync(context.Background(), zai.FileParseRequest{Reader: strings.NewReader("x"), FileType: "pdf"})
+		res, err := client.FileParser.Parse(context.Background(), zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("x")}, FileType: "pdf"})
 		if err != nil {
 			t.Fatalf("code %s: %v", code, err)
 		}
-		if res.TaskID != "task_abc" || res.Content != "parsed text" || res.Status != zai.FileParseSucceeded {
+		if res.TaskID != "task_abc" || res.Content != "parsed text" || res.Status != zai.FileParseStatusSucceeded {
 			t.Fatalf("code %s: %+v", code, res)
 		}
 		if n := len(rec.requests()); n != 1 {
@@ -33,7 +33,7 @@ func TestFileParserCode200IsSuccess(t *testing.T) {
 	}
 	// The same envelope with another code is the failure it reports.
 	_, client := newRecorder(t, respondJSON(`{"code":1214,"msg":"file_type is not supported"}`))
-	_, err := client.OCR.ParseFileSync(context.Background(), zai.FileParseRequest{Reader: strings.NewReader("x"), FileType: "exe"})
+	_, err := client.FileParser.Parse(context.Background(), zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("x")}, FileType: "exe"})
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Code != "1214" || apiErr.Message != "file_type is not supported" {
 		t.Fatalf("%v", err)

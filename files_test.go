@@ -52,7 +52,7 @@ func writeTemp(t *testing.T, name, content string) string {
 func TestFilesUploadFromPath(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(fileObjectReply))
 	path := writeTemp(t, "batch.jsonl", `{"custom_id":"1"}`+"\n")
-	f, err := client.Files.Upload(context.Background(), zai.FileUploadRequest{Purpose: zai.FilePurposeBatch, Path: path})
+	f, err := client.Files.Upload(context.Background(), zai.FileUploadRequest{File: zai.FileInput{Path: path}, Purpose: zai.FilePurposeBatch})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,8 @@ func TestFilesUploadFromPath(t *testing.T) {
 func TestFilesUploadFromReader(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(fileObjectReply))
 	_, err := client.Files.Upload(context.Background(), zai.FileUploadRequest{
-		Purpose: zai.FilePurposeAgent, Reader: strings.NewReader("PDF bytes"), FileName: "a.pdf", ContentType: "application/pdf",
+		File:    zai.FileInput{Reader: strings.NewReader("PDF bytes"), Name: "a.pdf", ContentType: "application/pdf"},
+		Purpose: zai.FilePurposeAgent,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -95,9 +96,9 @@ func TestFilesUploadRetriesOnlyReplayableBodies(t *testing.T) {
 		requests int
 		ok       bool
 	}{
-		{"path", zai.FileUploadRequest{Purpose: "batch", Path: path}, 2, true},
-		{"seeker", zai.FileUploadRequest{Purpose: "batch", Reader: strings.NewReader("line\n")}, 2, true},
-		{"one-shot reader", zai.FileUploadRequest{Purpose: "batch", Reader: io.MultiReader(strings.NewReader("line\n"))}, 1, false},
+		{"path", zai.FileUploadRequest{File: zai.FileInput{Path: path}, Purpose: "batch"}, 2, true},
+		{"seeker", zai.FileUploadRequest{File: zai.FileInput{Reader: strings.NewReader("line\n")}, Purpose: "batch"}, 2, true},
+		{"one-shot reader", zai.FileUploadRequest{File: zai.FileInput{Reader: io.MultiReader(strings.NewReader("line\n"))}, Purpose: "batch"}, 1, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rec, client := newRecorder(t, failFirst(respondJSON(fileObjectReply)))
@@ -127,7 +128,7 @@ func TestFilesBadInputSendsNothing(t *testing.T) {
 	path := writeTemp(t, "a.txt", "x")
 	cases := map[string]func() error{
 		"no purpose": func() error {
-			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{Path: path})
+			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Path: path}})
 			return err
 		},
 		"no file": func() error {
@@ -135,15 +136,15 @@ func TestFilesBadInputSendsNothing(t *testing.T) {
 			return err
 		},
 		"path and reader": func() error {
-			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: "batch", Path: path, Reader: strings.NewReader("x")})
+			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Path: path, Reader: strings.NewReader("x")}, Purpose: "batch"})
 			return err
 		},
 		"missing file": func() error {
-			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: "batch", Path: filepath.Join(t.TempDir(), "nope")})
+			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Path: filepath.Join(t.TempDir(), "nope")}, Purpose: "batch"})
 			return err
 		},
 		"directory": func() error {
-			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: "batch", Path: t.TempDir()})
+			_, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Path: t.TempDir()}, Purpose: "batch"})
 			return err
 		},
 		"delete empty id": func() error {
@@ -155,7 +156,7 @@ func TestFilesBadInputSendsNothing(t *testing.T) {
 			return err
 		},
 		"content empty id": func() error {
-			_, err := client.Files.Content(ctx, "")
+			_, err := client.Files.Download(ctx, "")
 			return err
 		},
 	}
@@ -235,7 +236,7 @@ func TestFilesContentStreamsBody(t *testing.T) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		io.WriteString(w, payload)
 	})
-	body, err := client.Files.Content(context.Background(), "file-out")
+	body, err := client.Files.Download(context.Background(), "file-out")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func TestFilesContentError(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"error":{"code":"1222","message":"file not found"}}`)
 	})
-	body, err := client.Files.Content(context.Background(), "nope")
+	body, err := client.Files.Download(context.Background(), "nope")
 	if body != nil || !errors.Is(err, zai.ErrNotFound) {
 		t.Fatalf("%v %v", body, err)
 	}

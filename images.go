@@ -14,14 +14,17 @@ type ImageService struct {
 	client *Client
 }
 
+// ImageQuality is the quality of a generated image.
+type ImageQuality string
+
 // Values of ImageRequest.Quality.
 const (
 	// ImageQualityHD is more detailed and takes about 20 s (the default of
 	// glm-image, and the only quality of the async endpoint).
-	ImageQualityHD = "hd"
+	ImageQualityHD ImageQuality = "hd"
 	// ImageQualityStandard is faster, about 5-10 s (the default of the other
 	// models).
-	ImageQualityStandard = "standard"
+	ImageQualityStandard ImageQuality = "standard"
 )
 
 // ImageRequest is the body of POST /images/generations and
@@ -38,7 +41,7 @@ type ImageRequest struct {
 	// multiple of 32). The SDK checks only the WxH form.
 	Size string `json:"size,omitempty"`
 	// Quality is ImageQualityHD or ImageQualityStandard.
-	Quality string `json:"quality,omitempty"`
+	Quality ImageQuality `json:"quality,omitempty"`
 	// WatermarkEnabled controls the AI-generated-content watermark (on by
 	// default; turning it off needs a signed agreement).
 	WatermarkEnabled *bool `json:"watermark_enabled,omitempty"`
@@ -60,13 +63,8 @@ type ImageResponse struct {
 	ID            string          `json:"id,omitempty"`
 	RequestID     string          `json:"request_id,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *ImageResponse) RawJSON() []byte { return r.raw }
-
-func (r *ImageResponse) setRawJSON(b []byte) { r.raw = b }
 
 // GeneratedImage is one generated image.
 type GeneratedImage struct {

@@ -112,7 +112,7 @@ func TestImageGenerateAsyncTask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.ID != "task-image-1" || task.Model != "glm-image" || task.TaskStatus != zai.TaskProcessing || task.RequestID != "…" {
+	if task.ID != "task-image-1" || task.Model != "glm-image" || task.TaskStatus != zai.TaskStatusProcessing || task.RequestID != "…" {
 		t.Fatalf("%+v", task)
 	}
 }

@@ -17,7 +17,7 @@ const (
 	ModelGLM4_5X          = "glm-4.5-x"
 	ModelGLM4_5AirX       = "glm-4.5-airx"
 	ModelGLM4_5Flash      = "glm-4.5-flash"
-	ModelGLM4_32B_0414    = "glm-4-32b-0414-128k"
+	ModelGLM4_32B0414     = "glm-4-32b-0414-128k"
 	ModelGLM4Flash        = "glm-4-flash"
 	ModelGLM4Plus         = "glm-4-plus"
 	ModelCharGLM4         = "charglm-4"

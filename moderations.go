@@ -11,6 +11,8 @@ import (
 
 // ModerationService checks text, images, video and audio against the
 // content-safety policy (model ModelModeration).
+//
+// BigModel API docs: https://docs.bigmodel.cn/api-reference/工具-api/内容安全
 type ModerationService struct {
 	client *Client
 }
@@ -28,13 +30,13 @@ type ModerationRequest struct {
 // Items, sent as an array of typed items. Both forms decode, as does a
 // single item sent as an object, which is sent back the same way.
 type ModerationInput struct {
-	// Text is sent as "input": "text" when Items is empty.
+	// Text is sent as "input": "text". Set one of Text, Item and Items.
 	Text string
-	// Items are typed inputs: ModerationTextItem, ModerationImageItem,
-	// ModerationVideoItem, ModerationAudioItem.
+	// Item is one typed input sent as an object, as "input": {...}.
+	Item *ModerationItem
+	// Items are typed inputs sent as an array: ModerationTextItem,
+	// ModerationImageItem, ModerationVideoItem, ModerationAudioItem.
 	Items []ModerationItem
-
-	object bool // one item was received as an object, not an array
 }
 
 // ModerationText returns a text input.
@@ -45,11 +47,12 @@ func ModerationItems(items ...ModerationItem) ModerationInput {
 	return ModerationInput{Items: items}
 }
 
-// MarshalJSON sends Text as a string, or Items as an array.
+// MarshalJSON sends Text as a string, Item as an object, or Items as an
+// array.
 func (in ModerationInput) MarshalJSON() ([]byte, error) {
 	switch {
-	case in.object && len(in.Items) == 1:
-		return json.Marshal(in.Items[0])
+	case in.Item != nil:
+		return json.Marshal(in.Item)
 	case len(in.Items) > 0:
 		return json.Marshal(in.Items)
 	}
@@ -66,7 +69,7 @@ func (in *ModerationInput) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &item); err != nil {
 			return err
 		}
-		in.Items, in.object = []ModerationItem{item}, true
+		in.Item = &item
 		return nil
 	case len(b) > 0 && b[0] == '[':
 		return json.Unmarshal(b, &in.Items)
@@ -74,22 +77,25 @@ func (in *ModerationInput) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &in.Text)
 }
 
+// ModerationType is the type of a moderation item.
+type ModerationType string
+
 // Types of moderation items.
 const (
-	ModerationTypeText     = "text"
-	ModerationTypeImageURL = "image_url"
-	ModerationTypeVideoURL = "video_url"
-	ModerationTypeAudioURL = "audio_url"
+	ModerationTypeText     ModerationType = "text"
+	ModerationTypeImageURL ModerationType = "image_url"
+	ModerationTypeVideoURL ModerationType = "video_url"
+	ModerationTypeAudioURL ModerationType = "audio_url"
 )
 
 // ModerationItem is one typed input. Build one with ModerationTextItem,
 // ModerationImageItem, ModerationVideoItem or ModerationAudioItem.
 type ModerationItem struct {
-	Type     string  `json:"type"`
-	Text     string  `json:"text,omitempty"`
-	ImageURL *URLRef `json:"image_url,omitempty"`
-	VideoURL *URLRef `json:"video_url,omitempty"`
-	AudioURL *URLRef `json:"audio_url,omitempty"`
+	Type     ModerationType `json:"type"`
+	Text     string         `json:"text,omitempty"`
+	ImageURL *URLRef        `json:"image_url,omitempty"`
+	VideoURL *URLRef        `json:"video_url,omitempty"`
+	AudioURL *URLRef        `json:"audio_url,omitempty"`
 }
 
 // ModerationTextItem returns a text item.
@@ -112,11 +118,14 @@ func ModerationAudioItem(url string) ModerationItem {
 	return ModerationItem{Type: ModerationTypeAudioURL, AudioURL: &URLRef{URL: url}}
 }
 
-// Risk levels of a ModerationResult.
+// RiskLevel is the verdict of a moderation.
+type RiskLevel string
+
+// Risk levels of a ModerationVerdict.
 const (
-	RiskLevelPass   = "PASS"
-	RiskLevelReview = "REVIEW"
-	RiskLevelReject = "REJECT"
+	RiskLevelPass   RiskLevel = "PASS"
+	RiskLevelReview RiskLevel = "REVIEW"
+	RiskLevelReject RiskLevel = "REJECT"
 )
 
 // ModerationResponse is the response of POST /moderations.
@@ -125,23 +134,18 @@ type ModerationResponse struct {
 	Created   int64  `json:"created"`
 	RequestID string `json:"request_id,omitempty"`
 	// ResultList has a verdict per kind of content checked.
-	ResultList []ModerationResult `json:"result_list"`
-	Usage      ModerationUsage    `json:"usage"`
+	ResultList []ModerationVerdict `json:"result_list"`
+	Usage      ModerationUsage     `json:"usage"`
 
-	raw []byte
+	rawBody
 }
 
-// RawJSON returns the response body as received.
-func (r *ModerationResponse) RawJSON() []byte { return r.raw }
-
-func (r *ModerationResponse) setRawJSON(b []byte) { r.raw = b }
-
-// ModerationResult is the verdict for one kind of content.
-type ModerationResult struct {
+// ModerationVerdict is the verdict for one kind of content.
+type ModerationVerdict struct {
 	// ContentType is the kind of content checked, such as "text".
 	ContentType string `json:"content_type"`
 	// RiskLevel is RiskLevelPass, RiskLevelReview or RiskLevelReject.
-	RiskLevel string `json:"risk_level"`
+	RiskLevel RiskLevel `json:"risk_level"`
 	// RiskType names the risks found.
 	RiskType []string `json:"risk_type,omitempty"`
 }
@@ -160,11 +164,18 @@ func (r *ModerationRequest) validate() error {
 	if r.Model == "" {
 		return invalidf("model is empty")
 	}
-	if r.Input.Text == "" && len(r.Input.Items) == 0 {
-		return invalidf("input is empty")
+	set := 0
+	for _, ok := range []bool{r.Input.Text != "", r.Input.Item != nil, len(r.Input.Items) > 0} {
+		if ok {
+			set++
+		}
 	}
-	if r.Input.Text != "" && len(r.Input.Items) > 0 {
-		return invalidf("input has both Text and Items")
+	switch set {
+	case 0:
+		return invalidf("input is empty")
+	case 1:
+	default:
+		return invalidf("input: set one of Text, Item and Items")
 	}
 	return nil
 }

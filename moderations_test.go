@@ -47,7 +47,7 @@ func TestModerationInputForms(t *testing.T) {
 	if err := json.Unmarshal(object, &req); err != nil {
 		t.Fatal(err)
 	}
-	if len(req.Input.Items) != 1 || req.Input.Items[0] != zai.ModerationTextItem("hello world ") {
+	if req.Input.Item == nil || *req.Input.Item != zai.ModerationTextItem("hello world ") || req.Input.Items != nil {
 		t.Fatalf("decoded %+v", req.Input)
 	}
 	if _, err := client.Moderations.Create(context.Background(), req); err != nil {

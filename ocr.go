@@ -4,20 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/zai-go/zai/internal/core"
 )
 
-// OCRService reads documents and images: layout parsing with GLM-OCR,
-// handwriting recognition, and the file parser that turns PDFs, Office files
-// and images into text.
+// OCRService reads documents and images: layout parsing with GLM-OCR and
+// handwriting recognition. FileParser turns whole documents into text.
 //
-// The file parser reports some failures inside an HTTP 200 body; the methods
-// return them as an *APIError with StatusCode 200.
+// Handwriting OCR reports some failures inside an HTTP 200 body; the method
+// returns them as an *APIError with StatusCode 200.
 //
 // Z.ai API docs: https://docs.z.ai/api-reference/tools/layout-parsing
 type OCRService struct {
@@ -44,8 +41,8 @@ type LayoutParsingRequest struct {
 	UserID string `json:"user_id,omitempty"`
 }
 
-// LayoutParsingResult is the reply of LayoutParsing.
-type LayoutParsingResult struct {
+// LayoutParsingResponse is the reply of ParseLayout.
+type LayoutParsingResponse struct {
 	ID      string `json:"id"`
 	Created int64  `json:"created"`
 	Model   string `json:"model"`
@@ -59,13 +56,8 @@ type LayoutParsingResult struct {
 	Usage               Usage          `json:"usage,omitzero"`
 	RequestID           string         `json:"request_id,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *LayoutParsingResult) RawJSON() []byte { return r.raw }
-
-func (r *LayoutParsingResult) setRawJSON(b []byte) { r.raw = b }
 
 // LayoutDetail is one element of a page.
 type LayoutDetail struct {
@@ -119,51 +111,43 @@ type LayoutPageSize struct {
 	Height int `json:"height"`
 }
 
-// LayoutParsing parses the layout of an image or PDF with GLM-OCR and
+// ParseLayout parses the layout of an image or PDF with GLM-OCR and
 // returns it as Markdown and elements.
 //
 // POST /layout_parsing
-func (s *OCRService) LayoutParsing(ctx context.Context, req LayoutParsingRequest, opts ...Option) (*LayoutParsingResult, error) {
+func (s *OCRService) ParseLayout(ctx context.Context, req LayoutParsingRequest, opts ...Option) (*LayoutParsingResponse, error) {
 	if req.Model == "" {
 		return nil, invalidf("model is empty")
 	}
 	if req.File == "" {
 		return nil, invalidf("file is empty")
 	}
-	return call[LayoutParsingResult](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/layout_parsing", Body: &req}, opts)
+	return call[LayoutParsingResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/layout_parsing", Body: &req}, opts)
 }
 
-// HandwritingRequest describes an image for POST /files/ocr. Set exactly one
-// of Path and Reader; the image is streamed.
+// HandwritingRequest describes an image for POST /files/ocr.
 type HandwritingRequest struct {
-	Path        string
-	Reader      io.Reader
-	FileName    string // the base of Path by default
-	ContentType string // application/octet-stream by default
+	// File is the image, streamed.
+	File FileInput
 	// LanguageType is "CHN_ENG" (Chinese and English), "AUTO", "ENG", ...
 	LanguageType string
 	// Probability returns a confidence for each line.
 	Probability bool
 }
 
-// HandwritingResult is the reply of Handwriting.
-type HandwritingResult struct {
+// HandwritingResponse is the reply of RecognizeHandwriting.
+type HandwritingResponse struct {
 	TaskID         string            `json:"task_id"`
 	Message        string            `json:"message,omitempty"`
 	Status         string            `json:"status"`
 	WordsResultNum int               `json:"words_result_num"`
 	WordsResult    []HandwritingLine `json:"words_result,omitempty"`
 
-	raw []byte
+	rawBody
 }
 
-// RawJSON returns the response body as received.
-func (r *HandwritingResult) RawJSON() []byte { return r.raw }
-
-func (r *HandwritingResult) setRawJSON(b []byte) { r.raw = b }
-
 // Text returns the recognised lines joined by newlines.
-func (r *HandwritingResult) Text() string {
+func (r *HandwritingResponse) Text() string {
 	lines := make([]string, len(r.WordsResult))
 	for i, w := range r.WordsResult {
 		lines[i] = w.Words
@@ -193,11 +177,11 @@ type HandwritingConfidence struct {
 	Min      float64 `json:"min"`
 }
 
-// Handwriting recognises handwritten text in an image.
+// RecognizeHandwriting recognises handwritten text in an image.
 //
 // POST /files/ocr (multipart: file, tool_type=hand_write, language_type, probability)
-func (s *OCRService) Handwriting(ctx context.Context, req HandwritingRequest, opts ...Option) (*HandwritingResult, error) {
-	file, err := formFile("file", req.Path, req.Reader, req.FileName, req.ContentType)
+func (s *OCRService) RecognizeHandwriting(ctx context.Context, req HandwritingRequest, opts ...Option) (*HandwritingResponse, error) {
+	file, err := req.File.part("file", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -208,209 +192,10 @@ func (s *OCRService) Handwriting(ctx context.Context, req HandwritingRequest, op
 	if req.Probability {
 		fields = append(fields, core.FormField{Name: "probability", Value: "true"})
 	}
-	r := &core.Request{Method: http.MethodPost, Path: "/files/ocr"}
-	if err := applyMultipart(&core.Multipart{Fields: fields, Files: []core.FormFile{file}}, r); err != nil {
+	r, err := multipartRequest(http.MethodPost, "/files/ocr", &core.Multipart{Fields: fields, Files: []core.FormFile{file}})
+	if err != nil {
 		return nil, err
 	}
 	r.Check = checkBody(parserFailed)
-	return call[HandwritingResult](ctx, s.client, r, opts)
-}
-
-// File parser tools.
-const (
-	// ParserToolLite is the fast, plain-text parser.
-	ParserToolLite = "lite"
-	// ParserToolExpert handles complex layouts.
-	ParserToolExpert = "expert"
-	// ParserToolPrime handles the widest range of formats.
-	ParserToolPrime = "prime"
-	// ParserToolPrimeSync is the synchronous parser of ParseFileSync.
-	ParserToolPrimeSync = "prime-sync"
-)
-
-// Result formats of ParseResult.
-const (
-	ParseFormatText         = "text"
-	ParseFormatDownloadLink = "download_link"
-)
-
-// FileParseRequest describes a document for the file parser. Set exactly
-// one of Path and Reader; the file is streamed.
-type FileParseRequest struct {
-	Path        string
-	Reader      io.Reader
-	FileName    string // the base of Path by default
-	ContentType string // application/octet-stream by default
-	// FileType is the document's format: "pdf", "docx", "png", ...
-	// Required.
-	FileType string
-	// ToolType is the parser: ParserToolLite, ParserToolExpert or
-	// ParserToolPrime for ParseFile (required); ParseFileSync sends
-	// ParserToolPrimeSync when it is empty.
-	ToolType string
-}
-
-// FileParseTask is the reply of ParseFile.
-type FileParseTask struct {
-	// TaskID is what ParseResult asks for.
-	TaskID  string `json:"task_id"`
-	Message string `json:"message,omitempty"`
-	Success bool   `json:"success"`
-
-	raw []byte
-}
-
-// RawJSON returns the response body as received.
-func (t *FileParseTask) RawJSON() []byte { return t.raw }
-
-func (t *FileParseTask) setRawJSON(b []byte) { t.raw = b }
-
-// FileParseStatus is the state of a parse task.
-type FileParseStatus string
-
-// Parse task states.
-const (
-	FileParseProcessing FileParseStatus = "processing"
-	FileParseSucceeded  FileParseStatus = "succeeded"
-	FileParseFailed     FileParseStatus = "failed"
-)
-
-// UnmarshalJSON accepts the status as a string, or as the boolean some
-// replies send (true is FileParseSucceeded).
-func (s *FileParseStatus) UnmarshalJSON(b []byte) error {
-	switch string(bytes.TrimSpace(b)) {
-	case "true":
-		*s = FileParseSucceeded
-		return nil
-	case "false":
-		*s = FileParseFailed
-		return nil
-	case "null":
-		*s = ""
-		return nil
-	}
-	var v string
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = FileParseStatus(v)
-	return nil
-}
-
-// FileParseResult is the reply of ParseResult and ParseFileSync.
-type FileParseResult struct {
-	TaskID  string          `json:"task_id"`
-	Status  FileParseStatus `json:"status"`
-	Message string          `json:"message,omitempty"`
-	// Content is the parsed text (format ParseFormatText).
-	Content string `json:"content,omitempty"`
-	// ParsingResultURL links to the parsed result (format
-	// ParseFormatDownloadLink).
-	ParsingResultURL string `json:"parsing_result_url,omitempty"`
-
-	raw []byte
-}
-
-// RawJSON returns the response body as received.
-func (r *FileParseResult) RawJSON() []byte { return r.raw }
-
-func (r *FileParseResult) setRawJSON(b []byte) { r.raw = b }
-
-func (req *FileParseRequest) form(toolType string) (*core.Request, error) {
-	if req.FileType == "" {
-		return nil, invalidf("file_type is empty (the server requires it)")
-	}
-	file, err := formFile("file", req.Path, req.Reader, req.FileName, req.ContentType)
-	if err != nil {
-		return nil, err
-	}
-	m := &core.Multipart{
-		Fields: []core.FormField{{Name: "tool_type", Value: toolType}, {Name: "file_type", Value: req.FileType}},
-		Files:  []core.FormFile{file},
-	}
-	r := &core.Request{Method: http.MethodPost}
-	if err := applyMultipart(m, r); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// ParseFile starts parsing a document; fetch the outcome with ParseResult
-// and the returned TaskID.
-//
-// POST /files/parser/create (multipart: file, file_type, tool_type)
-func (s *OCRService) ParseFile(ctx context.Context, req FileParseRequest, opts ...Option) (*FileParseTask, error) {
-	if req.ToolType == "" {
-		return nil, invalidf("tool_type is empty: use ParserToolLite, ParserToolExpert or ParserToolPrime")
-	}
-	r, err := req.form(req.ToolType)
-	if err != nil {
-		return nil, err
-	}
-	r.Path = "/files/parser/create"
-	r.Check = checkBody(parserFailed)
-	return call[FileParseTask](ctx, s.client, r, opts)
-}
-
-// ParseResult fetches the outcome of ParseFile in format ParseFormatText or
-// ParseFormatDownloadLink. Status is FileParseProcessing until it is done,
-// then FileParseSucceeded; a failed parse is returned as an *APIError.
-//
-// GET /files/parser/result/{task_id}/{format_type}
-func (s *OCRService) ParseResult(ctx context.Context, taskID, format string, opts ...Option) (*FileParseResult, error) {
-	task, err := pathSegment("task id", taskID)
-	if err != nil {
-		return nil, err
-	}
-	ft, err := pathSegment("format", format)
-	if err != nil {
-		return nil, err
-	}
-	r := &core.Request{Method: http.MethodGet, Path: "/files/parser/result/" + task + "/" + ft}
-	r.Check = checkBody(parserFailed)
-	return call[FileParseResult](ctx, s.client, r, opts)
-}
-
-// ParseFileSync parses a document and waits for the text. FileType is
-// required: the server rejects a request without it.
-//
-// POST /files/parser/sync (multipart: file, file_type, tool_type=prime-sync)
-func (s *OCRService) ParseFileSync(ctx context.Context, req FileParseRequest, opts ...Option) (*FileParseResult, error) {
-	tool := req.ToolType
-	if tool == "" {
-		tool = ParserToolPrimeSync
-	}
-	r, err := req.form(tool)
-	if err != nil {
-		return nil, err
-	}
-	r.Path = "/files/parser/sync"
-	r.Check = checkBody(parserFailed)
-	return call[FileParseResult](ctx, s.client, r, opts)
-}
-
-// parserFailed recognises the failures the parser and OCR endpoints send
-// with HTTP 200: {"status":"failed",...}, {"status":false,...},
-// {"success":false,...}, an error object, and the Spring-style
-// {"msg":"...","code":500}.
-func parserFailed(body []byte) bool {
-	p, ok := probe(body)
-	if !ok {
-		return false
-	}
-	if statusIs(p.Status, string(FileParseFailed)) || string(bytes.TrimSpace(p.Status)) == "false" {
-		return true
-	}
-	if p.Success != nil && !*p.Success {
-		return true
-	}
-	if hasError(p.Error) {
-		return true
-	}
-	if p.Msg != "" {
-		code := codeString(p.Code)
-		n, err := strconv.Atoi(code)
-		return code != "" && (err != nil || (n != 0 && n != 200))
-	}
-	return false
+	return call[HandwritingResponse](ctx, s.client, r, opts)
 }

@@ -26,7 +26,7 @@ const (
 
 func TestOCRLayoutParsing(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(layoutReply))
-	res, err := client.OCR.LayoutParsing(context.Background(), zai.LayoutParsingRequest{
+	res, err := client.OCR.ParseLayout(context.Background(), zai.LayoutParsingRequest{
 		Model:                   zai.ModelGLMOCR,
 		File:                    "https://cdn.bigmodel.cn/static/logo/introduction.png",
 		ReturnCropImages:        true,
@@ -63,8 +63,8 @@ func TestOCRLayoutParsing(t *testing.T) {
 
 func TestOCRHandwritingMultipart(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(handwritingReply))
-	res, err := client.OCR.Handwriting(context.Background(), zai.HandwritingRequest{
-		Reader: strings.NewReader("PNGDATA"), FileName: "note.png", ContentType: "image/png",
+	res, err := client.OCR.RecognizeHandwriting(context.Background(), zai.HandwritingRequest{
+		File:         zai.FileInput{Reader: strings.NewReader("PNGDATA"), Name: "note.png", ContentType: "image/png"},
 		LanguageType: "CHN_ENG", Probability: true,
 	})
 	if err != nil {
@@ -87,7 +87,7 @@ func TestOCRHandwritingMultipart(t *testing.T) {
 	}
 
 	// Optional fields left unset are not sent.
-	if _, err := client.OCR.Handwriting(context.Background(), zai.HandwritingRequest{Reader: strings.NewReader("x")}); err != nil {
+	if _, err := client.OCR.RecognizeHandwriting(context.Background(), zai.HandwritingRequest{File: zai.FileInput{Reader: strings.NewReader("x")}}); err != nil {
 		t.Fatal(err)
 	}
 	if fields, _ := formFields(t, rec.last(t)); len(fields) != 1 {
@@ -97,7 +97,7 @@ func TestOCRHandwritingMultipart(t *testing.T) {
 
 func TestOCRHandwritingFailedStatusIsAnError(t *testing.T) {
 	_, client := newRecorder(t, respondJSON(`{"task_id":"t1","message":"图片格式不支持","status":"failed","words_result_num":0}`))
-	_, err := client.OCR.Handwriting(context.Background(), zai.HandwritingRequest{Reader: strings.NewReader("x")})
+	_, err := client.OCR.RecognizeHandwriting(context.Background(), zai.HandwritingRequest{File: zai.FileInput{Reader: strings.NewReader("x")}})
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Message != "图片格式不支持" {
 		t.Fatalf("%v", err)
@@ -107,7 +107,7 @@ func TestOCRHandwritingFailedStatusIsAnError(t *testing.T) {
 func TestOCRParseFileCreate(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(parseCreateReply))
 	path := writeTemp(t, "report.pdf", "%PDF-1.7")
-	task, err := client.OCR.ParseFile(context.Background(), zai.FileParseRequest{Path: path, FileType: "pdf", ToolType: zai.ParserToolLite})
+	task, err := client.FileParser.ParseAsync(context.Background(), zai.FileParseRequest{File: zai.FileInput{Path: path}, FileType: "pdf", ToolType: zai.ParserToolLite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestOCRParseFileCreate(t *testing.T) {
 
 func TestOCRParseFileCreateFailure(t *testing.T) {
 	_, client := newRecorder(t, respondJSON(`{"success":false,"message":"文件类型不支持"}`))
-	_, err := client.OCR.ParseFile(context.Background(), zai.FileParseRequest{Reader: strings.NewReader("x"), FileType: "exe", ToolType: "lite"})
+	_, err := client.FileParser.ParseAsync(context.Background(), zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("x")}, FileType: "exe", ToolType: "lite"})
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Message != "文件类型不支持" {
 		t.Fatalf("%v", err)
@@ -136,17 +136,17 @@ func TestOCRParseFileCreateFailure(t *testing.T) {
 func TestOCRParseResult(t *testing.T) {
 	var uris rawURIs
 	rec, client := newRecorder(t, uris.wrap(respondJSON(parseTextReply)))
-	res, err := client.OCR.ParseResult(context.Background(), "task_abc", zai.ParseFormatText)
+	res, err := client.FileParser.GetResult(context.Background(), "task_abc", zai.ParseFormatText)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != zai.FileParseSucceeded || res.Content != "parsed text" || res.TaskID != "task_abc" {
+	if res.Status != zai.FileParseStatusSucceeded || res.Content != "parsed text" || res.TaskID != "task_abc" {
 		t.Fatalf("%+v", res)
 	}
 	if got := rec.last(t); got.Method != "GET" || got.Path != "/api/paas/v4/files/parser/result/task_abc/text" {
 		t.Fatalf("%s %s", got.Method, got.Path)
 	}
-	if _, err := client.OCR.ParseResult(context.Background(), "a/b", zai.ParseFormatDownloadLink); err != nil {
+	if _, err := client.FileParser.GetResult(context.Background(), "a/b", zai.ParseFormatDownloadLink); err != nil {
 		t.Fatal(err)
 	}
 	if u := uris.last(); u != "/api/paas/v4/files/parser/result/a%2Fb/download_link" {
@@ -156,13 +156,13 @@ func TestOCRParseResult(t *testing.T) {
 
 func TestOCRParseResultStates(t *testing.T) {
 	_, client := newRecorder(t, respondJSON(`{"status":"processing","message":"","task_id":"task_abc"}`))
-	res, err := client.OCR.ParseResult(context.Background(), "task_abc", zai.ParseFormatText)
-	if err != nil || res.Status != zai.FileParseProcessing {
+	res, err := client.FileParser.GetResult(context.Background(), "task_abc", zai.ParseFormatText)
+	if err != nil || res.Status != zai.FileParseStatusProcessing {
 		t.Fatalf("%+v %v", res, err)
 	}
 
 	_, client = newRecorder(t, respondJSON(`{"status":"failed","message":"parse error","task_id":"task_abc"}`))
-	_, err = client.OCR.ParseResult(context.Background(), "task_abc", zai.ParseFormatText)
+	_, err = client.FileParser.GetResult(context.Background(), "task_abc", zai.ParseFormatText)
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Message != "parse error" {
 		t.Fatalf("%v", err)
@@ -173,12 +173,12 @@ func TestOCRParseFileSyncRecordedMissingFileType(t *testing.T) {
 	// The recorded request left out file_type, and the server answered 200
 	// with a Spring error body. The SDK refuses that request itself ...
 	rec, client := newRecorder(t, respondFile(t, "testdata/recorded/error_parser_200.json", "application/json;charset=utf-8"))
-	_, err := client.OCR.ParseFileSync(context.Background(), zai.FileParseRequest{Reader: strings.NewReader("hello world"), FileName: "test.txt"})
+	_, err := client.FileParser.Parse(context.Background(), zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("hello world"), Name: "test.txt"}})
 	if !errors.Is(err, zai.ErrInvalidRequest) || len(rec.requests()) != 0 {
 		t.Fatalf("%v, %d requests", err, len(rec.requests()))
 	}
 	// ... and reads the body as an error whenever the server sends it.
-	_, err = client.OCR.ParseFileSync(context.Background(), zai.FileParseRequest{Reader: strings.NewReader("hello world"), FileName: "test.txt", FileType: "txt"})
+	_, err = client.FileParser.Parse(context.Background(), zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("hello world"), Name: "test.txt"}, FileType: "txt"})
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("%T %v", err, err)
@@ -203,15 +203,15 @@ func TestOCRParseFileSyncRecordedMissingFileType(t *testing.T) {
 func TestOCRParseFileSyncSuccess(t *testing.T) {
 	// The Python SDK types the sync status as a boolean.
 	_, client := newRecorder(t, respondJSON(`{"task_id":"task_abc","message":"ok","status":true,"content":"parsed","parsing_result_url":"https://cdn.example.com/r.txt"}`))
-	res, err := client.OCR.ParseFileSync(context.Background(), zai.FileParseRequest{Reader: strings.NewReader("x"), FileType: "pdf"})
+	res, err := client.FileParser.Parse(context.Background(), zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("x")}, FileType: "pdf"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != zai.FileParseSucceeded || res.Content != "parsed" || res.ParsingResultURL != "https://cdn.example.com/r.txt" {
+	if res.Status != zai.FileParseStatusSucceeded || res.Content != "parsed" || res.ParsingResultURL != "https://cdn.example.com/r.txt" {
 		t.Fatalf("%+v", res)
 	}
 	_, client = newRecorder(t, respondJSON(`{"task_id":"task_abc","message":"bad file","status":false}`))
-	if _, err := client.OCR.ParseFileSync(context.Background(), zai.FileParseRequest{Reader: strings.NewReader("x"), FileType: "pdf"}); err == nil {
+	if _, err := client.FileParser.Parse(context.Background(), zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("x")}, FileType: "pdf"}); err == nil {
 		t.Fatal("status false is a failure")
 	}
 }
@@ -222,39 +222,39 @@ func TestOCRBadInputSendsNothing(t *testing.T) {
 	r := func() *strings.Reader { return strings.NewReader("x") }
 	cases := map[string]func() error{
 		"layout no model": func() error {
-			_, err := client.OCR.LayoutParsing(ctx, zai.LayoutParsingRequest{File: "u"})
+			_, err := client.OCR.ParseLayout(ctx, zai.LayoutParsingRequest{File: "u"})
 			return err
 		},
 		"layout no file": func() error {
-			_, err := client.OCR.LayoutParsing(ctx, zai.LayoutParsingRequest{Model: zai.ModelGLMOCR})
+			_, err := client.OCR.ParseLayout(ctx, zai.LayoutParsingRequest{Model: zai.ModelGLMOCR})
 			return err
 		},
 		"handwriting no file": func() error {
-			_, err := client.OCR.Handwriting(ctx, zai.HandwritingRequest{})
+			_, err := client.OCR.RecognizeHandwriting(ctx, zai.HandwritingRequest{})
 			return err
 		},
 		"handwriting unreadable": func() error {
-			_, err := client.OCR.Handwriting(ctx, zai.HandwritingRequest{Path: "/nonexistent/x.png"})
+			_, err := client.OCR.RecognizeHandwriting(ctx, zai.HandwritingRequest{File: zai.FileInput{Path: "/nonexistent/x.png"}})
 			return err
 		},
 		"parse no tool": func() error {
-			_, err := client.OCR.ParseFile(ctx, zai.FileParseRequest{Reader: r(), FileType: "pdf"})
+			_, err := client.FileParser.ParseAsync(ctx, zai.FileParseRequest{File: zai.FileInput{Reader: r()}, FileType: "pdf"})
 			return err
 		},
 		"parse no file type": func() error {
-			_, err := client.OCR.ParseFile(ctx, zai.FileParseRequest{Reader: r(), ToolType: "lite"})
+			_, err := client.FileParser.ParseAsync(ctx, zai.FileParseRequest{File: zai.FileInput{Reader: r()}, ToolType: "lite"})
 			return err
 		},
 		"parse no file": func() error {
-			_, err := client.OCR.ParseFile(ctx, zai.FileParseRequest{FileType: "pdf", ToolType: "lite"})
+			_, err := client.FileParser.ParseAsync(ctx, zai.FileParseRequest{FileType: "pdf", ToolType: "lite"})
 			return err
 		},
 		"result no id": func() error {
-			_, err := client.OCR.ParseResult(ctx, "", zai.ParseFormatText)
+			_, err := client.FileParser.GetResult(ctx, "", zai.ParseFormatText)
 			return err
 		},
 		"result no format": func() error {
-			_, err := client.OCR.ParseResult(ctx, "t", "")
+			_, err := client.FileParser.GetResult(ctx, "t", "")
 			return err
 		},
 	}

@@ -206,8 +206,8 @@ func WithPollInterval(d time.Duration) Option {
 
 // WithPollProgress calls fn once per poll of a Wait, the final one
 // included, so a program can show progress. Agents.Wait passes the agent's
-// reply as an AsyncResult whose TaskStatus is TaskProcessing, TaskSuccess
-// or TaskFail and whose RawJSON is the body. fn runs on the waiting
+// reply as an AsyncResult whose TaskStatus is TaskStatusProcessing, TaskStatusSuccess
+// or TaskStatusFailed and whose RawJSON is the body. fn runs on the waiting
 // goroutine and should return quickly.
 func WithPollProgress(fn func(*AsyncResult)) Option {
 	return func(s *settings) error {

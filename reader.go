@@ -11,14 +11,19 @@ import (
 
 // ReaderService fetches a web page and returns its content as Markdown or
 // text, ready for a model.
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/tools/web-reader
 type ReaderService struct {
 	client *Client
 }
 
+// ReaderFormat is the format the reader returns a page in.
+type ReaderFormat string
+
 // Values of ReaderRequest.ReturnFormat.
 const (
-	ReaderFormatMarkdown = "markdown"
-	ReaderFormatText     = "text"
+	ReaderFormatMarkdown ReaderFormat = "markdown"
+	ReaderFormatText     ReaderFormat = "text"
 )
 
 // ReaderRequest is the body of POST /reader. Booleans whose server default
@@ -35,7 +40,7 @@ type ReaderRequest struct {
 	// NoCache bypasses the server's page cache.
 	NoCache bool `json:"no_cache,omitempty"`
 	// ReturnFormat is ReaderFormatMarkdown (the default) or ReaderFormatText.
-	ReturnFormat string `json:"return_format,omitempty"`
+	ReturnFormat ReaderFormat `json:"return_format,omitempty"`
 	// RetainImages keeps images in the content (the server's default is
 	// true).
 	RetainImages *bool `json:"retain_images,omitempty"`
@@ -43,9 +48,9 @@ type ReaderRequest struct {
 	NoGFM bool `json:"no_gfm,omitempty"`
 	// KeepImgDataURL keeps images inlined as data: URLs.
 	KeepImgDataURL bool `json:"keep_img_data_url,omitempty"`
-	// WithImagesSummary adds the page's images to ReaderResult.Images.
+	// WithImagesSummary adds the page's images to ReaderPage.Images.
 	WithImagesSummary bool `json:"with_images_summary,omitempty"`
-	// WithLinksSummary adds the page's links to ReaderResult.Links.
+	// WithLinksSummary adds the page's links to ReaderPage.Links.
 	WithLinksSummary bool `json:"with_links_summary,omitempty"`
 	// RequestID is your unique id for the request (6-64 characters).
 	RequestID string `json:"request_id,omitempty"`
@@ -55,22 +60,17 @@ type ReaderRequest struct {
 
 // ReaderResponse is the response of POST /reader.
 type ReaderResponse struct {
-	ID        string       `json:"id"`
-	Created   int64        `json:"created"`
-	RequestID string       `json:"request_id,omitempty"`
-	Model     string       `json:"model,omitempty"`
-	Result    ReaderResult `json:"reader_result"`
+	ID        string     `json:"id"`
+	Created   int64      `json:"created"`
+	RequestID string     `json:"request_id,omitempty"`
+	Model     string     `json:"model,omitempty"`
+	Result    ReaderPage `json:"reader_result"`
 
-	raw []byte
+	rawBody
 }
 
-// RawJSON returns the response body as received.
-func (r *ReaderResponse) RawJSON() []byte { return r.raw }
-
-func (r *ReaderResponse) setRawJSON(b []byte) { r.raw = b }
-
-// ReaderResult is a page as read.
-type ReaderResult struct {
+// ReaderPage is a page as read.
+type ReaderPage struct {
 	// Content is the page body in the requested format.
 	Content     string `json:"content"`
 	Title       string `json:"title,omitempty"`

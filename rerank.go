@@ -11,6 +11,8 @@ import (
 
 // RerankService orders documents by their relevance to a query (model
 // ModelRerank).
+//
+// BigModel API docs: https://docs.bigmodel.cn/api-reference/模型-api/文本重排序
 type RerankService struct {
 	client *Client
 }
@@ -47,13 +49,8 @@ type RerankResponse struct {
 	Results []RerankResult `json:"results"`
 	Usage   Usage          `json:"usage"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *RerankResponse) RawJSON() []byte { return r.raw }
-
-func (r *RerankResponse) setRawJSON(b []byte) { r.raw = b }
 
 // RerankResult is one ranked document.
 type RerankResult struct {

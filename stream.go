@@ -126,7 +126,7 @@ func (s *Stream[T]) takeJSON(status int, header http.Header, check func(int, htt
 	}
 	if err != nil {
 		return &APIError{StatusCode: status, Message: "decoding response: " + err.Error(),
-			RequestID: core.RequestID(header), raw: b}
+			RequestID: core.RequestID(header), rawBody: rawBody{b}}
 	}
 	if rs, ok := any(v).(rawSetter); ok {
 		rs.setRawJSON(b)

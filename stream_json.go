@@ -79,6 +79,6 @@ func (e *TranscriptionEvent) decodeWholeBody(b []byte) error {
 	if err := json.Unmarshal(b, &t); err != nil {
 		return err
 	}
-	*e = TranscriptionEvent{ID: t.ID, Created: t.Created, Model: t.Model, Type: TranscriptTextDelta, Delta: t.Text}
+	*e = TranscriptionEvent{ID: t.ID, Created: t.Created, Model: t.Model, Type: TranscriptionEventTypeTextDelta, Delta: t.Text}
 	return nil
 }

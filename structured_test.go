@@ -107,7 +107,7 @@ func TestCreateStructuredRepairsOnce(t *testing.T) {
 	srv.ReplyMessage(bad)
 	srv.ReplyContent(`{"city":"Paris","temp_c":18}`)
 	req := structuredReq()
-	req.Thinking = &zai.Thinking{Type: zai.ThinkingEnabled}
+	req.Thinking = &zai.Thinking{Type: zai.ThinkingTypeEnabled}
 	f, _, err := zai.CreateStructured[forecast](context.Background(), srv.Client(), req)
 	if err != nil || f.TempC != 18 {
 		t.Fatalf("got %+v, %v", f, err)

@@ -9,6 +9,8 @@ import (
 
 // TokenizerService counts the tokens a chat request would use, without
 // running the model.
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/tools/tokenizer
 type TokenizerService struct {
 	client *Client
 }
@@ -36,13 +38,8 @@ type TokenizerResponse struct {
 	RequestID string         `json:"request_id,omitempty"`
 	Usage     TokenizerUsage `json:"usage"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *TokenizerResponse) RawJSON() []byte { return r.raw }
-
-func (r *TokenizerResponse) setRawJSON(b []byte) { r.raw = b }
 
 // TokenizerUsage is the token count of the input.
 type TokenizerUsage struct {

@@ -72,7 +72,7 @@ func TestToolRunnerChain(t *testing.T) {
 
 	var n atomic.Int32
 	req := runnerReq()
-	req.Thinking = &zai.Thinking{Type: zai.ThinkingEnabled, ClearThinking: zai.Ptr(false)}
+	req.Thinking = &zai.Thinking{Type: zai.ThinkingTypeEnabled, ClearThinking: zai.Ptr(false)}
 	runner := zai.NewToolRunner(srv.Client(), req, weatherTool(&n), addTool)
 	final, err := runner.Run(context.Background())
 	if err != nil {

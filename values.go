@@ -30,3 +30,13 @@ func validSize(s string) error {
 	}
 	return nil
 }
+
+// rawBody keeps a response body as received. Every response type embeds it,
+// which gives it RawJSON.
+type rawBody struct{ raw []byte }
+
+// RawJSON returns the body as received, including fields this SDK does not
+// model. It is nil for a value that was not decoded from a response.
+func (r *rawBody) RawJSON() []byte { return r.raw }
+
+func (r *rawBody) setRawJSON(b []byte) { r.raw = b }

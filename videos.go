@@ -16,26 +16,35 @@ type VideoService struct {
 	client *Client
 }
 
+// VideoQuality is the speed or quality trade-off of a CogVideoX video.
+type VideoQuality string
+
 // Values of VideoRequest.Quality (CogVideoX).
 const (
 	// VideoQualitySpeed is faster and the default.
-	VideoQualitySpeed = "speed"
+	VideoQualitySpeed VideoQuality = "speed"
 	// VideoQualityQuality is slower and better.
-	VideoQualityQuality = "quality"
+	VideoQualityQuality VideoQuality = "quality"
 )
+
+// VideoStyle is the style of a Vidu video.
+type VideoStyle string
 
 // Values of VideoRequest.Style (Vidu).
 const (
-	VideoStyleGeneral = "general"
-	VideoStyleAnime   = "anime"
+	VideoStyleGeneral VideoStyle = "general"
+	VideoStyleAnime   VideoStyle = "anime"
 )
+
+// MovementAmplitude is how much a Vidu video moves.
+type MovementAmplitude string
 
 // Values of VideoRequest.MovementAmplitude (Vidu).
 const (
-	MovementAuto   = "auto"
-	MovementSmall  = "small"
-	MovementMedium = "medium"
-	MovementLarge  = "large"
+	MovementAmplitudeAuto   MovementAmplitude = "auto"
+	MovementAmplitudeSmall  MovementAmplitude = "small"
+	MovementAmplitudeMedium MovementAmplitude = "medium"
+	MovementAmplitudeLarge  MovementAmplitude = "large"
 )
 
 // VideoRequest is the body of POST /videos/generations, for the CogVideoX
@@ -52,7 +61,7 @@ type VideoRequest struct {
 	ImageURL VideoImageURL `json:"image_url,omitempty"`
 	// Quality is VideoQualitySpeed (the default) or VideoQualityQuality.
 	// First-and-last-frame mode supports speed only.
-	Quality string `json:"quality,omitempty"`
+	Quality VideoQuality `json:"quality,omitempty"`
 	// WithAudio adds AI sound effects.
 	WithAudio bool `json:"with_audio,omitempty"`
 	// Size is "WIDTHxHEIGHT", such as "1920x1080", "1280x720", "1024x1024"
@@ -64,12 +73,12 @@ type VideoRequest struct {
 	// models take 4 or 5 depending on the model.
 	Duration *int `json:"duration,omitempty"`
 	// Style is VideoStyleGeneral or VideoStyleAnime (Vidu).
-	Style string `json:"style,omitempty"`
+	Style VideoStyle `json:"style,omitempty"`
 	// AspectRatio such as "16:9", "9:16" or "1:1" (Vidu).
 	AspectRatio string `json:"aspect_ratio,omitempty"`
-	// MovementAmplitude is MovementAuto, MovementSmall, MovementMedium or
-	// MovementLarge (Vidu).
-	MovementAmplitude string `json:"movement_amplitude,omitempty"`
+	// MovementAmplitude is MovementAmplitudeAuto, MovementAmplitudeSmall, MovementAmplitudeMedium or
+	// MovementAmplitudeLarge (Vidu).
+	MovementAmplitude MovementAmplitude `json:"movement_amplitude,omitempty"`
 	// OffPeak runs the task off-peak, cheaper and later (Vidu).
 	OffPeak bool `json:"off_peak,omitempty"`
 	// WatermarkEnabled controls the AI-generated-content watermark (on by
@@ -145,7 +154,7 @@ func (s *VideoService) GenerateAndWait(ctx context.Context, req VideoRequest, op
 		return nil, err
 	}
 	if task.ID == "" {
-		return nil, &APIError{StatusCode: http.StatusOK, Message: "video task submitted but the response has no id", RequestID: task.RequestID, raw: task.raw}
+		return nil, &APIError{StatusCode: http.StatusOK, Message: "video task submitted but the response has no id", RequestID: task.RequestID, rawBody: task.rawBody}
 	}
 	return s.client.AsyncResult.Wait(ctx, task.ID, opts...)
 }

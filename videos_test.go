@@ -28,7 +28,7 @@ func everyVideoField() zai.VideoRequest {
 		Duration:          zai.Ptr(10),
 		Style:             zai.VideoStyleAnime,
 		AspectRatio:       "16:9",
-		MovementAmplitude: zai.MovementLarge,
+		MovementAmplitude: zai.MovementAmplitudeLarge,
 		OffPeak:           true,
 		WatermarkEnabled:  zai.Ptr(false),
 		RequestID:         "req-000001",
@@ -58,7 +58,7 @@ func TestVideoRequestGolden(t *testing.T) {
 	again, _ := json.Marshal(req)
 	assertSameJSON(t, got.Body, again)
 
-	if task.ID != "task-video-1" || task.Model != "cogvideox-3" || task.TaskStatus != zai.TaskProcessing {
+	if task.ID != "task-video-1" || task.Model != "cogvideox-3" || task.TaskStatus != zai.TaskStatusProcessing {
 		t.Fatalf("task %+v", task)
 	}
 }
@@ -188,7 +188,7 @@ func TestVideoGenerateAndWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.TaskStatus != zai.TaskSuccess || len(res.VideoResult) != 1 || res.VideoResult[0].URL != "https://…/video.mp4" || res.VideoResult[0].CoverImageURL != "https://…/cover.png" {
+	if res.TaskStatus != zai.TaskStatusSuccess || len(res.VideoResult) != 1 || res.VideoResult[0].URL != "https://…/video.mp4" || res.VideoResult[0].CoverImageURL != "https://…/cover.png" {
 		t.Fatalf("%+v", res)
 	}
 	if n := len(rec.requests()); n != 4 || seen != 3 {
@@ -209,7 +209,7 @@ func TestVideoGenerateAndWaitFail(t *testing.T) {
 		w.Write(fail)
 	})
 	res, err := client.Videos.GenerateAndWait(context.Background(), zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "A cat"})
-	if !errors.Is(err, zai.ErrTaskFailed) || res == nil || res.TaskStatus != zai.TaskFail {
+	if !errors.Is(err, zai.ErrTaskFailed) || res == nil || res.TaskStatus != zai.TaskStatusFailed {
 		t.Fatalf("%v %+v", err, res)
 	}
 }

@@ -15,10 +15,13 @@ type VoiceService struct {
 	client *Client
 }
 
+// VoiceType says whether a voice is official or cloned.
+type VoiceType string
+
 // Types of voices.
 const (
-	VoiceTypeOfficial = "OFFICIAL"
-	VoiceTypePrivate  = "PRIVATE"
+	VoiceTypeOfficial VoiceType = "OFFICIAL"
+	VoiceTypePrivate  VoiceType = "PRIVATE"
 )
 
 // VoiceCloneRequest is the body of POST /voice/clone. Upload the voice sample
@@ -50,8 +53,8 @@ func (r *VoiceCloneRequest) validate() error {
 	return nil
 }
 
-// VoiceCloneResult is a cloned voice.
-type VoiceCloneResult struct {
+// VoiceCloneResponse is a cloned voice.
+type VoiceCloneResponse struct {
 	// Voice is the new voice's id; use it as SpeechRequest.Voice.
 	Voice string `json:"voice"`
 	// FileID is the preview audio, a file with purpose FilePurpose.
@@ -59,13 +62,8 @@ type VoiceCloneResult struct {
 	FilePurpose string `json:"file_purpose"`
 	RequestID   string `json:"request_id,omitempty"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *VoiceCloneResult) RawJSON() []byte { return r.raw }
-
-func (r *VoiceCloneResult) setRawJSON(b []byte) { r.raw = b }
 
 // VoiceListRequest filters the voice list. The zero value lists every
 // voice.
@@ -73,7 +71,7 @@ type VoiceListRequest struct {
 	// VoiceName filters by name.
 	VoiceName string `url:"voiceName,omitempty"`
 	// VoiceType filters by type: VoiceTypeOfficial or VoiceTypePrivate.
-	VoiceType string `url:"voiceType,omitempty"`
+	VoiceType VoiceType `url:"voiceType,omitempty"`
 	// RequestID is your id for the request; it is also sent as the
 	// Request-Id header, as the official SDKs do.
 	RequestID string `url:"request_id,omitempty"`
@@ -83,13 +81,8 @@ type VoiceListRequest struct {
 type VoiceList struct {
 	Voices []Voice `json:"voice_list"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (l *VoiceList) RawJSON() []byte { return l.raw }
-
-func (l *VoiceList) setRawJSON(b []byte) { l.raw = b }
 
 // Voice is one voice.
 type Voice struct {
@@ -98,7 +91,7 @@ type Voice struct {
 	// Name is the voice's display name.
 	Name string `json:"voice_name"`
 	// Type is VoiceTypeOfficial or VoiceTypePrivate.
-	Type string `json:"voice_type"`
+	Type VoiceType `json:"voice_type"`
 	// DownloadURL points at a sample of the voice, when the server sends one.
 	DownloadURL string `json:"download_url,omitempty"`
 	// CreateTime is "yyyy-MM-dd HH:mm:ss", as sent.
@@ -113,28 +106,23 @@ type VoiceDeleteRequest struct {
 	RequestID string `json:"request_id,omitempty"`
 }
 
-// VoiceDeleteResult is a deleted voice.
-type VoiceDeleteResult struct {
+// VoiceDeleteResponse is a deleted voice.
+type VoiceDeleteResponse struct {
 	Voice string `json:"voice"`
 	// UpdateTime is "yyyy-MM-dd HH:mm:ss", as sent.
 	UpdateTime string `json:"update_time"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *VoiceDeleteResult) RawJSON() []byte { return r.raw }
-
-func (r *VoiceDeleteResult) setRawJSON(b []byte) { r.raw = b }
 
 // Clone creates a voice from an uploaded sample.
 //
 // POST /voice/clone
-func (s *VoiceService) Clone(ctx context.Context, req VoiceCloneRequest, opts ...Option) (*VoiceCloneResult, error) {
+func (s *VoiceService) Clone(ctx context.Context, req VoiceCloneRequest, opts ...Option) (*VoiceCloneResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return call[VoiceCloneResult](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/voice/clone", Body: &req}, opts)
+	return call[VoiceCloneResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/voice/clone", Body: &req}, opts)
 }
 
 // List lists the voices: the official ones and your clones.
@@ -151,9 +139,9 @@ func (s *VoiceService) List(ctx context.Context, req VoiceListRequest, opts ...O
 // Delete deletes a cloned voice.
 //
 // POST /voice/delete
-func (s *VoiceService) Delete(ctx context.Context, req VoiceDeleteRequest, opts ...Option) (*VoiceDeleteResult, error) {
+func (s *VoiceService) Delete(ctx context.Context, req VoiceDeleteRequest, opts ...Option) (*VoiceDeleteResponse, error) {
 	if strings.TrimSpace(req.Voice) == "" {
 		return nil, invalidf("voice is empty")
 	}
-	return call[VoiceDeleteResult](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/voice/delete", Body: &req}, opts)
+	return call[VoiceDeleteResponse](ctx, s.client, &core.Request{Method: http.MethodPost, Path: "/voice/delete", Body: &req}, opts)
 }

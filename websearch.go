@@ -15,50 +15,64 @@ import (
 // searches) matches ErrRateLimited, 1702 (no search engine available)
 // matches ErrServer, and 1703 (the engine returned no data) matches
 // ErrNotFound and is never retried.
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/tools/web-search
 type WebSearchService struct {
 	client *Client
 }
+
+// SearchEngine is a web search engine.
+type SearchEngine string
 
 // Search engines for WebSearchRequest.SearchEngine and WebSearch.SearchEngine.
 // Z.ai offers SearchEnginePrime; BigModel offers the others.
 const (
 	// SearchEnginePrime is Z.ai's premium engine, "search-prime".
-	SearchEnginePrime = "search-prime"
+	SearchEnginePrime SearchEngine = "search-prime"
 	// SearchEngineStd is BigModel's basic engine.
-	SearchEngineStd = "search_std"
+	SearchEngineStd SearchEngine = "search_std"
 	// SearchEnginePro is BigModel's advanced engine.
-	SearchEnginePro = "search_pro"
+	SearchEnginePro SearchEngine = "search_pro"
 	// SearchEngineProSogou is BigModel's Sogou engine.
-	SearchEngineProSogou = "search_pro_sogou"
+	SearchEngineProSogou SearchEngine = "search_pro_sogou"
 	// SearchEngineProQuark is BigModel's Quark engine.
-	SearchEngineProQuark = "search_pro_quark"
+	SearchEngineProQuark SearchEngine = "search_pro_quark"
 	// SearchEngineProJina is the engine of the chat web search tool on Z.ai
 	// (WebSearchTool); the standalone API on Z.ai takes SearchEnginePrime.
-	SearchEngineProJina = "search_pro_jina"
+	SearchEngineProJina SearchEngine = "search_pro_jina"
 )
+
+// SearchRecency limits a web search to recent pages.
+type SearchRecency string
 
 // Values of WebSearchRequest.SearchRecencyFilter.
 const (
-	SearchRecencyOneDay   = "oneDay"
-	SearchRecencyOneWeek  = "oneWeek"
-	SearchRecencyOneMonth = "oneMonth"
-	SearchRecencyOneYear  = "oneYear"
-	SearchRecencyNoLimit  = "noLimit"
+	SearchRecencyOneDay   SearchRecency = "oneDay"
+	SearchRecencyOneWeek  SearchRecency = "oneWeek"
+	SearchRecencyOneMonth SearchRecency = "oneMonth"
+	SearchRecencyOneYear  SearchRecency = "oneYear"
+	SearchRecencyNoLimit  SearchRecency = "noLimit"
 )
+
+// ContentSize is how much of each page a web search returns.
+type ContentSize string
 
 // Values of WebSearchRequest.ContentSize.
 const (
 	// ContentSizeMedium returns a summary of each page.
-	ContentSizeMedium = "medium"
+	ContentSizeMedium ContentSize = "medium"
 	// ContentSizeHigh returns more of each page's content.
-	ContentSizeHigh = "high"
+	ContentSizeHigh ContentSize = "high"
 )
+
+// SearchIntentType is the intent recognised in a search query.
+type SearchIntentType string
 
 // Values of SearchIntent.Intent.
 const (
-	SearchIntentAll    = "SEARCH_ALL"
-	SearchIntentNone   = "SEARCH_NONE"
-	SearchIntentAlways = "SEARCH_ALWAYS"
+	SearchIntentTypeAll    SearchIntentType = "SEARCH_ALL"
+	SearchIntentTypeNone   SearchIntentType = "SEARCH_NONE"
+	SearchIntentTypeAlways SearchIntentType = "SEARCH_ALWAYS"
 )
 
 // WebSearchRequest is the body of POST /web_search.
@@ -66,7 +80,7 @@ type WebSearchRequest struct {
 	// SearchEngine is required: SearchEnginePrime on Z.ai, SearchEngineStd,
 	// SearchEnginePro, SearchEngineProSogou or SearchEngineProQuark on
 	// BigModel. Any string is accepted.
-	SearchEngine string `json:"search_engine"`
+	SearchEngine SearchEngine `json:"search_engine"`
 	// SearchQuery is the text to search for (required).
 	SearchQuery string `json:"search_query"`
 	// SearchIntent asks the server to recognise the query's intent first
@@ -80,9 +94,9 @@ type WebSearchRequest struct {
 	SearchDomainFilter string `json:"search_domain_filter,omitempty"`
 	// SearchRecencyFilter limits results by age: SearchRecencyOneDay, ...,
 	// SearchRecencyNoLimit (the default).
-	SearchRecencyFilter string `json:"search_recency_filter,omitempty"`
+	SearchRecencyFilter SearchRecency `json:"search_recency_filter,omitempty"`
 	// ContentSize is ContentSizeMedium or ContentSizeHigh (BigModel).
-	ContentSize string `json:"content_size,omitempty"`
+	ContentSize ContentSize `json:"content_size,omitempty"`
 	// IncludeImage asks for the images of each page (BigModel, per the
 	// official Python SDK).
 	IncludeImage bool `json:"include_image,omitempty"`
@@ -104,21 +118,16 @@ type WebSearchResponse struct {
 	// SearchResult holds the pages found.
 	SearchResult []WebSearchResult `json:"search_result"`
 
-	raw []byte
+	rawBody
 }
-
-// RawJSON returns the response body as received.
-func (r *WebSearchResponse) RawJSON() []byte { return r.raw }
-
-func (r *WebSearchResponse) setRawJSON(b []byte) { r.raw = b }
 
 // SearchIntent is the intent the server recognised in a query.
 type SearchIntent struct {
 	// Query is the query as rewritten for the engine.
 	Query string `json:"query"`
-	// Intent is SearchIntentAll, SearchIntentNone or SearchIntentAlways.
-	Intent   string `json:"intent"`
-	Keywords string `json:"keywords,omitempty"`
+	// Intent is SearchIntentTypeAll, SearchIntentTypeNone or SearchIntentTypeAlways.
+	Intent   SearchIntentType `json:"intent"`
+	Keywords string           `json:"keywords,omitempty"`
 }
 
 func (r *WebSearchRequest) validate() error {

@@ -65,7 +65,7 @@ func TestWebSearchResponse(t *testing.T) {
 	if resp.ID != "20260711071541a8f1483fc80a464b" || resp.Created != 1783811741 || resp.RequestID != "req-search-1" {
 		t.Fatalf("%+v", resp)
 	}
-	if len(resp.SearchIntent) != 1 || resp.SearchIntent[0] != (zai.SearchIntent{Query: "golang generics", Intent: zai.SearchIntentAll, Keywords: "golang generics"}) {
+	if len(resp.SearchIntent) != 1 || resp.SearchIntent[0] != (zai.SearchIntent{Query: "golang generics", Intent: zai.SearchIntentTypeAll, Keywords: "golang generics"}) {
 		t.Fatalf("intent %+v", resp.SearchIntent)
 	}
 	if len(resp.SearchResult) != 2 {

@@ -128,7 +128,7 @@ func TestWireTranscriptionStreamAnsweredWithJSON(t *testing.T) {
 		w.Write(readFile(t, "testdata/shapes/asr_response.json"))
 	})
 	stream, err := env.client.Audio.Transcriptions.CreateStream(context.Background(),
-		zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: strings.NewReader("RIFF....WAVE"), FileName: "a.wav"})
+		zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: strings.NewReader("RIFF....WAVE"), Name: "a.wav"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,11 +271,11 @@ func (r *trackedReader) Read(p []byte) (int, error) {
 func TestWireUploadReaderNotReadAfterReturn(t *testing.T) {
 	uploads := map[string]func(*zai.Client, io.Reader) error{
 		"files": func(c *zai.Client, r io.Reader) error {
-			_, err := c.Files.Upload(context.Background(), zai.FileUploadRequest{Purpose: "batch", Reader: r, FileName: "in.jsonl"})
+			_, err := c.Files.Upload(context.Background(), zai.FileUploadRequest{File: zai.FileInput{Reader: r, Name: "in.jsonl"}, Purpose: "batch"})
 			return err
 		},
 		"transcriptions": func(c *zai.Client, r io.Reader) error {
-			_, err := c.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: r, FileName: "a.wav"})
+			_, err := c.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: r, Name: "a.wav"}})
 			return err
 		},
 	}
@@ -447,7 +447,7 @@ func TestWirePermanentErrorsNotRetried(t *testing.T) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		})
 		src := &failingSeeker{data: bytes.Repeat([]byte("x"), 64<<10), failAt: 32 << 10}
-		_, err := env.client.Files.Upload(context.Background(), zai.FileUploadRequest{Purpose: "batch", Reader: src, FileName: "a.jsonl"})
+		_, err := env.client.Files.Upload(context.Background(), zai.FileUploadRequest{File: zai.FileInput{Reader: src, Name: "a.jsonl"}, Purpose: "batch"})
 		if err == nil {
 			t.Fatal("want an error")
 		}
@@ -505,7 +505,7 @@ func TestWireAgentsWaitContextAndProgress(t *testing.T) {
 	res, err := env.client.Agents.Wait(ctx, zai.AgentAsyncResultRequest{AgentID: zai.AgentVideoEffects, AsyncID: "as1"},
 		zai.WithPollProgress(func(r *zai.AsyncResult) {
 			polls++
-			if r.TaskStatus != zai.TaskProcessing || len(r.RawJSON()) == 0 {
+			if r.TaskStatus != zai.TaskStatusProcessing || len(r.RawJSON()) == 0 {
 				t.Errorf("progress %+v", r)
 			}
 			if polls == 3 {
@@ -515,7 +515,7 @@ func TestWireAgentsWaitContextAndProgress(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
-	if res == nil || res.Status != zai.AgentPending {
+	if res == nil || res.Status != zai.AgentStatusPending {
 		t.Fatalf("the last reply is lost: %+v", res)
 	}
 	if polls != 3 || int(env.attempts.Load()) != polls {

@@ -147,7 +147,7 @@ func TestStream(t *testing.T) {
 	cm := newModel(t, srv)
 
 	sr, err := cm.Stream(context.Background(), []*schema.Message{schema.UserMessage("one two three")},
-		zaieino.WithThinking(zai.Thinking{Type: zai.ThinkingDisabled}))
+		zaieino.WithThinking(zai.Thinking{Type: zai.ThinkingTypeDisabled}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func TestReActAgentGenerate(t *testing.T) {
 func TestThinkingAndReasoningEffortOnTheWire(t *testing.T) {
 	srv := zaitest.NewServer(t)
 	cm := newModel(t, srv, func(c *zaieino.Config) {
-		c.Thinking = &zai.Thinking{Type: zai.ThinkingEnabled, ClearThinking: zai.Ptr(false)}
+		c.Thinking = &zai.Thinking{Type: zai.ThinkingTypeEnabled, ClearThinking: zai.Ptr(false)}
 		c.ReasoningEffort = zai.ReasoningEffortHigh
 		c.Temperature = zai.Ptr(0.0) // zero is sent, not dropped
 	})
@@ -403,7 +403,7 @@ func TestThinkingAndReasoningEffortOnTheWire(t *testing.T) {
 
 	// Per-call options win over the config.
 	sr, err := cm.Stream(context.Background(), in,
-		zaieino.WithThinking(zai.Thinking{Type: zai.ThinkingDisabled}),
+		zaieino.WithThinking(zai.Thinking{Type: zai.ThinkingTypeDisabled}),
 		zaieino.WithReasoningEffort(zai.ReasoningEffortLow),
 		model.WithTemperature(0.7), model.WithTopP(0.9), model.WithMaxTokens(64),
 		model.WithModel("glm-4.6"), model.WithStop([]string{"END"}),
@@ -863,12 +863,12 @@ func TestStreamToolCallChecker(t *testing.T) {
 
 func TestConfigCopied(t *testing.T) {
 	srv := zaitest.NewServer(t)
-	cfg := &zaieino.Config{Client: srv.Client(), Model: "glm-4.7", Thinking: &zai.Thinking{Type: zai.ThinkingEnabled}, Stop: []string{"a"}}
+	cfg := &zaieino.Config{Client: srv.Client(), Model: "glm-4.7", Thinking: &zai.Thinking{Type: zai.ThinkingTypeEnabled}, Stop: []string{"a"}}
 	cm, err := zaieino.NewChatModel(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Thinking.Type, cfg.Stop[0], cfg.Model = zai.ThinkingDisabled, "b", "other"
+	cfg.Thinking.Type, cfg.Stop[0], cfg.Model = zai.ThinkingTypeDisabled, "b", "other"
 	if _, err := cm.Generate(context.Background(), []*schema.Message{schema.UserMessage("hi")}); err != nil {
 		t.Fatal(err)
 	}

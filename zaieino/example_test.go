@@ -27,7 +27,7 @@ func ExampleNewChatModel() {
 	cm, err := zaieino.NewChatModel(ctx, &zaieino.Config{
 		Client:   srv.Client(),
 		Model:    zai.ModelGLM4_7,
-		Thinking: &zai.Thinking{Type: zai.ThinkingEnabled},
+		Thinking: &zai.Thinking{Type: zai.ThinkingTypeEnabled},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -55,7 +55,7 @@ func ExampleChatModel_Stream() {
 		log.Fatal(err)
 	}
 	sr, err := cm.Stream(ctx, []*schema.Message{schema.UserMessage("one two three")},
-		zaieino.WithThinking(zai.Thinking{Type: zai.ThinkingDisabled}))
+		zaieino.WithThinking(zai.Thinking{Type: zai.ThinkingTypeDisabled}))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func TestAgentTranslation(t *testing.T) {
 	srv := zaitest.NewServer(t)
 	client := srv.Client()
 	res, err := client.Agents.Invoke(ctx, zai.NewTranslationRequest("Good morning", zai.TranslationVariables{TargetLang: "fr"}))
-	if err != nil || res.Text() != "[fr] Good morning" || res.Status != zai.AgentSuccess || res.Usage.TotalCalls != 1 {
+	if err != nil || res.Text() != "[fr] Good morning" || res.Status != zai.AgentStatusSuccess || res.Usage.TotalCalls != 1 {
 		t.Fatalf("%v %+v", err, res)
 	}
 	if reqs := srv.Requests(); reqs[0].Path != "/v1/agents" {
@@ -42,11 +42,11 @@ func TestAgentTranslation(t *testing.T) {
 func TestAgentVideoEffects(t *testing.T) {
 	client := zaitest.NewServer(t, zaitest.WithTaskPolls(2)).Client(zai.WithPollInterval(time.Millisecond))
 	res, err := client.Agents.Invoke(ctx, zai.NewVideoEffectsRequest("bodyshake", "dance", "https://example.com/me.png"))
-	if err != nil || res.Status != zai.AgentPending || res.AsyncID != "async_001" {
+	if err != nil || res.Status != zai.AgentStatusPending || res.AsyncID != "async_001" {
 		t.Fatalf("%v %+v", err, res)
 	}
 	done, err := client.Agents.Wait(ctx, zai.AgentAsyncResultRequest{AgentID: zai.AgentVideoEffects, AsyncID: res.AsyncID})
-	if err != nil || done.Status != zai.AgentSuccess || fmt.Sprint(done.VideoURLs()) != "[https://zaitest.invalid/agents/async_001.mp4]" {
+	if err != nil || done.Status != zai.AgentStatusSuccess || fmt.Sprint(done.VideoURLs()) != "[https://zaitest.invalid/agents/async_001.mp4]" {
 		t.Fatalf("%v %+v", err, done)
 	}
 	_, err = client.Agents.Invoke(ctx, zai.NewVideoEffectsRequest("", "", "https://example.com/me.png"))
@@ -94,12 +94,12 @@ func TestAgentSlides(t *testing.T) {
 	if _, err := client.Agents.Invoke(ctx, zai.NewSlidesRequest("More", conv)); err != nil {
 		t.Fatal(err)
 	}
-	exp, err := client.Agents.Conversation(ctx, zai.AgentConversationRequest{AgentID: zai.AgentSlides, ConversationID: conv,
+	exp, err := client.Agents.GetConversation(ctx, zai.AgentConversationRequest{AgentID: zai.AgentSlides, ConversationID: conv,
 		CustomVariables: zai.SlidesExportVariables{IncludePDF: true}})
 	if err != nil || len(exp.FileURLs()) != 2 || len(exp.ImageURLs()) != 2 || !strings.HasSuffix(exp.FileURLs()[1], ".pdf") {
 		t.Fatalf("%v %+v", err, exp)
 	}
-	if _, err := client.Agents.Conversation(ctx, zai.AgentConversationRequest{AgentID: zai.AgentSlides, ConversationID: "nope"}); err == nil {
+	if _, err := client.Agents.GetConversation(ctx, zai.AgentConversationRequest{AgentID: zai.AgentSlides, ConversationID: "nope"}); err == nil {
 		t.Fatal("unknown conversation")
 	}
 }

@@ -33,31 +33,28 @@ func TestSpeechWAVTranscribesBack(t *testing.T) {
 		t.Fatalf("tone of %d bytes", len(zaitest.Tone(text)))
 	}
 
-	got, err := client.Audio.Transcriptions.Create(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR,
-		File: bytes.NewReader(wav), FileName: "hello.wav"})
+	got, err := client.Audio.Transcriptions.Create(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: bytes.NewReader(wav), Name: "hello.wav"}})
 	if err != nil || got.Text != text || got.Model != zai.ModelGLMASR || got.ID == "" {
 		t.Fatalf("%v %+v", err, got)
 	}
-	other, err := client.Audio.Transcriptions.Create(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR,
-		File: strings.NewReader("not audio"), FileName: "x.mp3"})
+	other, err := client.Audio.Transcriptions.Create(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: strings.NewReader("not audio"), Name: "x.mp3"}})
 	if err != nil || other.Text != "Transcript of x.mp3: 9 bytes of audio." {
 		t.Fatalf("%v %+v", err, other)
 	}
 
-	stream, err := client.Audio.Transcriptions.CreateStream(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR,
-		File: bytes.NewReader(wav), FileName: "hello.wav"})
+	stream, err := client.Audio.Transcriptions.CreateStream(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: bytes.NewReader(wav), Name: "hello.wav"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var deltas []string
-	var last string
+	var last zai.TranscriptionEventType
 	for ev, err := range stream.All() {
 		if err != nil {
 			t.Fatal(err)
 		}
 		deltas, last = append(deltas, ev.Delta), ev.Type
 	}
-	if strings.Join(deltas, "") != text || len(deltas) != 5 || last != zai.TranscriptTextDone {
+	if strings.Join(deltas, "") != text || len(deltas) != 5 || last != zai.TranscriptionEventTypeTextDone {
 		t.Fatalf("%q %s", deltas, last)
 	}
 }
@@ -74,7 +71,7 @@ func TestSpeechPCMAndStream(t *testing.T) {
 	if resp.ContentType != "audio/pcm" || !bytes.Equal(pcm, zaitest.Tone("你好")) || len(pcm) != 2400*2 {
 		t.Fatalf("%s: %d bytes", resp.ContentType, len(pcm))
 	}
-	for _, enc := range []string{"", zai.EncodeFormatHex} {
+	for _, enc := range []zai.EncodeFormat{"", zai.EncodeFormatHex} {
 		stream, err := client.Audio.Speech.CreateStream(ctx, zai.SpeechRequest{Model: zai.ModelGLMTTS,
 			Input: strings.Repeat("a", 30), Voice: zai.VoiceJam, EncodeFormat: enc})
 		if err != nil {
@@ -114,8 +111,7 @@ func TestVoicesCloneListDelete(t *testing.T) {
 	if _, err := client.Voices.Clone(ctx, zai.VoiceCloneRequest{Model: zai.ModelGLMTTSClone, VoiceName: "me", FileID: "file_404"}); err == nil {
 		t.Fatal("clone from a file that is not in the store")
 	}
-	sample, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: zai.FilePurposeVoiceCloneInput,
-		Reader: bytes.NewReader(zaitest.WAV(zaitest.Tone("sample"), "")), FileName: "sample.wav"})
+	sample, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Reader: bytes.NewReader(zaitest.WAV(zaitest.Tone("sample"), "")), Name: "sample.wav"}, Purpose: zai.FilePurposeVoiceCloneInput})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func (c *chatRequest) reply() (content, reasoning string, call *zai.ToolCall) {
 	if n := len(c.Messages); n > 0 {
 		last = c.Messages[n-1]
 	}
-	if c.Thinking == nil || c.Thinking.Type != zai.ThinkingDisabled {
+	if c.Thinking == nil || c.Thinking.Type != zai.ThinkingTypeDisabled {
 		reasoning = "The user wrote: " + quote(last.Content) + ". I will answer."
 	}
 	if last.Role == zai.RoleTool {
@@ -425,8 +425,8 @@ func ToolCallChunk(index int, id, name, arguments string) any {
 }
 
 // Finish is the last chunk: the finish reason and the usage.
-func Finish(reason string, promptTokens, completionTokens int) any {
-	c := chunk(map[string]any{"content": ""}, reason)
+func Finish(reason zai.FinishReason, promptTokens, completionTokens int) any {
+	c := chunk(map[string]any{"content": ""}, string(reason))
 	c["usage"] = map[string]any{"prompt_tokens": promptTokens, "completion_tokens": completionTokens,
 		"total_tokens": promptTokens + completionTokens}
 	return c

@@ -14,9 +14,9 @@ import (
 	"github.com/zai-go/zai/zaitest"
 )
 
-func upload(t *testing.T, client *zai.Client, purpose, name, data string) *zai.FileObject {
+func upload(t *testing.T, client *zai.Client, purpose zai.FilePurpose, name, data string) *zai.FileObject {
 	t.Helper()
-	f, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: purpose, Reader: strings.NewReader(data), FileName: name})
+	f, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Reader: strings.NewReader(data), Name: name}, Purpose: purpose})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestFilesStore(t *testing.T) {
 		t.Fatalf("%+v", desc)
 	}
 
-	body, err := client.Files.Content(ctx, ids[3])
+	body, err := client.Files.Download(ctx, ids[3])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,22 +76,22 @@ func TestFilesStore(t *testing.T) {
 	if err != nil || !del.Deleted || del.ID != ids[3] {
 		t.Fatalf("%v %+v", err, del)
 	}
-	if _, err := client.Files.Content(ctx, ids[3]); !errors.Is(err, zai.ErrNotFound) {
+	if _, err := client.Files.Download(ctx, ids[3]); !errors.Is(err, zai.ErrNotFound) {
 		t.Fatalf("download after delete: %v", err)
 	}
 	if all, _ := client.Files.List(ctx, zai.FileListRequest{Purpose: zai.FilePurposeAgent}); len(all.Data) != 4 || all.HasMore {
 		t.Fatalf("%+v", all)
 	}
-	if _, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: zai.FilePurposeBatch, Reader: strings.NewReader("not json"), FileName: "x.jsonl"}); !errors.Is(err, zai.ErrBadRequest) {
+	if _, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Reader: strings.NewReader("not json"), Name: "x.jsonl"}, Purpose: zai.FilePurposeBatch}); !errors.Is(err, zai.ErrBadRequest) {
 		t.Fatalf("a batch file that is not JSONL: %v", err)
 	}
 }
 
 func batchInput(t *testing.T, texts ...string) string {
 	t.Helper()
-	var items []zai.BatchChatRequest
+	var items []zai.BatchInputItem
 	for i, text := range texts {
-		items = append(items, zai.BatchChatRequest{CustomID: fmt.Sprintf("r%d", i+1), Request: req(text)})
+		items = append(items, zai.BatchInputItem{CustomID: fmt.Sprintf("r%d", i+1), Request: req(text)})
 	}
 	var b bytes.Buffer
 	if err := zai.WriteBatchInput(&b, items...); err != nil {
@@ -105,13 +105,13 @@ func TestBatchRunsThroughChat(t *testing.T) {
 	client := srv.Client()
 	in := upload(t, client, zai.FilePurposeBatch, "in.jsonl", batchInput(t, "first", "second")+
 		`{"custom_id":"bad","method":"POST","url":"/v4/chat/completions","body":{"model":"glm-4.7"}}`+"\n")
-	b, err := client.Batches.Create(ctx, zai.BatchRequest{InputFileID: in.ID, Endpoint: zai.BatchEndpointChatCompletions,
+	b, err := client.Batches.Create(ctx, zai.BatchCreateRequest{InputFileID: in.ID, Endpoint: zai.BatchEndpointChatCompletions,
 		Metadata: map[string]string{"job": "test"}})
-	if err != nil || b.ID != "batch_001" || b.Status != zai.BatchValidating || b.RequestCounts.Total != 3 || b.Metadata["job"] != "test" || b.CompletionWindow != "24h" {
+	if err != nil || b.ID != "batch_001" || b.Status != zai.BatchStatusValidating || b.RequestCounts.Total != 3 || b.Metadata["job"] != "test" || b.CompletionWindow != "24h" {
 		t.Fatalf("%v %+v", err, b)
 	}
 	var statuses []zai.BatchStatus
-	for b.Status != zai.BatchCompleted && len(statuses) < 5 {
+	for b.Status != zai.BatchStatusCompleted && len(statuses) < 5 {
 		if b, err = client.Batches.Get(ctx, b.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func TestBatchRunsThroughChat(t *testing.T) {
 	if c := b.RequestCounts; c.Completed != 2 || c.Failed != 1 || b.OutputFileID == "" || b.ErrorFileID == "" || zai.BatchTime(b.CompletedAt).IsZero() {
 		t.Fatalf("%+v", b)
 	}
-	out, err := client.Files.Content(ctx, b.OutputFileID)
+	out, err := client.Files.Download(ctx, b.OutputFileID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,15 +160,15 @@ func TestBatchCancelAndList(t *testing.T) {
 	client := srv.Client()
 	in := upload(t, client, zai.FilePurposeBatch, "in.jsonl", batchInput(t, "x"))
 	for range 3 {
-		if _, err := client.Batches.Create(ctx, zai.BatchRequest{InputFileID: in.ID, Endpoint: zai.BatchEndpointChatCompletions}); err != nil {
+		if _, err := client.Batches.Create(ctx, zai.BatchCreateRequest{InputFileID: in.ID, Endpoint: zai.BatchEndpointChatCompletions}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	b, err := client.Batches.Cancel(ctx, "batch_002")
-	if err != nil || b.Status != zai.BatchCancelling {
+	if err != nil || b.Status != zai.BatchStatusCancelling {
 		t.Fatalf("%v %+v", err, b)
 	}
-	if b, _ = client.Batches.Get(ctx, "batch_002"); b.Status != zai.BatchCancelled || b.OutputFileID != "" {
+	if b, _ = client.Batches.Get(ctx, "batch_002"); b.Status != zai.BatchStatusCancelled || b.OutputFileID != "" {
 		t.Fatalf("%+v", b)
 	}
 	var ids []string
@@ -185,7 +185,7 @@ func TestBatchCancelAndList(t *testing.T) {
 	if page.FirstID != "batch_001" || page.LastID != "batch_002" || !page.HasMore {
 		t.Fatalf("%+v", page)
 	}
-	if _, err := client.Batches.Create(ctx, zai.BatchRequest{InputFileID: "file_404", Endpoint: zai.BatchEndpointChatCompletions}); !errors.Is(err, zai.ErrBadRequest) {
+	if _, err := client.Batches.Create(ctx, zai.BatchCreateRequest{InputFileID: "file_404", Endpoint: zai.BatchEndpointChatCompletions}); !errors.Is(err, zai.ErrBadRequest) {
 		t.Fatalf("unknown input file: %v", err)
 	}
 	if _, err := client.Batches.Get(ctx, "batch_404"); !errors.Is(err, zai.ErrNotFound) {

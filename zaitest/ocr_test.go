@@ -11,7 +11,7 @@ import (
 
 func TestLayoutParsing(t *testing.T) {
 	client := zaitest.NewServer(t).Client()
-	res, err := client.OCR.LayoutParsing(ctx, zai.LayoutParsingRequest{Model: zai.ModelGLMOCR, File: "https://example.com/a.pdf",
+	res, err := client.OCR.ParseLayout(ctx, zai.LayoutParsingRequest{Model: zai.ModelGLMOCR, File: "https://example.com/a.pdf",
 		StartPageID: zai.Ptr(2), EndPageID: zai.Ptr(3)})
 	if err != nil {
 		t.Fatal(err)
@@ -25,13 +25,12 @@ func TestLayoutParsing(t *testing.T) {
 
 func TestHandwritingReadsTextFiles(t *testing.T) {
 	client := zaitest.NewServer(t).Client()
-	res, err := client.OCR.Handwriting(ctx, zai.HandwritingRequest{Reader: strings.NewReader("first line\nsecond line\n"),
-		FileName: "note.png", Probability: true})
+	res, err := client.OCR.RecognizeHandwriting(ctx, zai.HandwritingRequest{File: zai.FileInput{Reader: strings.NewReader("first line\nsecond line\n"), Name: "note.png"}, Probability: true})
 	if err != nil || res.Status != "succeeded" || res.WordsResultNum != 2 || res.Text() != "first line\nsecond line" ||
 		res.WordsResult[1].Location.Top != 50 || res.WordsResult[0].Probability == nil {
 		t.Fatalf("%v %+v", err, res)
 	}
-	res, err = client.OCR.Handwriting(ctx, zai.HandwritingRequest{Reader: strings.NewReader("\x89PNG\x00\x01"), FileName: "scan.png"})
+	res, err = client.OCR.RecognizeHandwriting(ctx, zai.HandwritingRequest{File: zai.FileInput{Reader: strings.NewReader("\x89PNG\x00\x01"), Name: "scan.png"}})
 	if err != nil || res.Text() != "Text of scan.png (6 bytes)" || res.WordsResult[0].Probability != nil {
 		t.Fatalf("%v %+v", err, res)
 	}
@@ -40,26 +39,26 @@ func TestHandwritingReadsTextFiles(t *testing.T) {
 func TestFileParser(t *testing.T) {
 	srv := zaitest.NewServer(t, zaitest.WithTaskPolls(1))
 	client := srv.Client()
-	doc := zai.FileParseRequest{Reader: strings.NewReader("Quarterly report\nAll good."), FileName: "r.txt", FileType: "txt", ToolType: zai.ParserToolLite}
-	task, err := client.OCR.ParseFile(ctx, doc)
+	doc := zai.FileParseRequest{File: zai.FileInput{Reader: strings.NewReader("Quarterly report\nAll good."), Name: "r.txt"}, FileType: "txt", ToolType: zai.ParserToolLite}
+	task, err := client.FileParser.ParseAsync(ctx, doc)
 	if err != nil || !task.Success || task.TaskID != "task_parse_001" {
 		t.Fatalf("%v %+v", err, task)
 	}
-	res, err := client.OCR.ParseResult(ctx, task.TaskID, zai.ParseFormatText)
-	if err != nil || res.Status != zai.FileParseProcessing {
+	res, err := client.FileParser.GetResult(ctx, task.TaskID, zai.ParseFormatText)
+	if err != nil || res.Status != zai.FileParseStatusProcessing {
 		t.Fatalf("%v %+v", err, res)
 	}
-	res, err = client.OCR.ParseResult(ctx, task.TaskID, zai.ParseFormatText)
-	if err != nil || res.Status != zai.FileParseSucceeded || res.Content != "Quarterly report\nAll good." {
+	res, err = client.FileParser.GetResult(ctx, task.TaskID, zai.ParseFormatText)
+	if err != nil || res.Status != zai.FileParseStatusSucceeded || res.Content != "Quarterly report\nAll good." {
 		t.Fatalf("%v %+v", err, res)
 	}
-	res, err = client.OCR.ParseResult(ctx, task.TaskID, zai.ParseFormatDownloadLink)
+	res, err = client.FileParser.GetResult(ctx, task.TaskID, zai.ParseFormatDownloadLink)
 	if err != nil || !strings.HasPrefix(res.ParsingResultURL, "https://zaitest.invalid/parser/") {
 		t.Fatalf("%v %+v", err, res)
 	}
-	doc.Reader, doc.ToolType = strings.NewReader("sync text"), ""
-	res, err = client.OCR.ParseFileSync(ctx, doc)
-	if err != nil || res.Status != zai.FileParseSucceeded || res.Content != "sync text" {
+	doc.File.Reader, doc.ToolType = strings.NewReader("sync text"), ""
+	res, err = client.FileParser.Parse(ctx, doc)
+	if err != nil || res.Status != zai.FileParseStatusSucceeded || res.Content != "sync text" {
 		t.Fatalf("%v %+v", err, res)
 	}
 
@@ -68,9 +67,9 @@ func TestFileParser(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("not a form: %s", resp.Status)
 	}
-	doc.Reader = strings.NewReader("again")
+	doc.File.Reader = strings.NewReader("again")
 	srv.Reply(`{"msg":"Required request parameter 'file_type' for method parameter type String is not present","code":500}`)
-	_, err = client.OCR.ParseFileSync(ctx, doc)
+	_, err = client.FileParser.Parse(ctx, doc)
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Code != "500" {
 		t.Fatalf("%v", err)

@@ -62,17 +62,17 @@ func session(t *testing.T, client *zai.Client) []string {
 	speech.Body.Close()
 	add("speech", speech.ContentType, len(wav), bytes.Equal(wav, zaitest.WAV(zaitest.Tone("say it"), "say it")))
 
-	tr, err := client.Audio.Transcriptions.Create(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: bytes.NewReader(wav), FileName: "say.wav"})
+	tr, err := client.Audio.Transcriptions.Create(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: bytes.NewReader(wav), Name: "say.wav"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	add("transcript", tr.Text)
 
-	f, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: zai.FilePurposeAgent, Reader: strings.NewReader("notes"), FileName: "notes.txt"})
+	f, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Reader: strings.NewReader("notes"), Name: "notes.txt"}, Purpose: zai.FilePurposeAgent})
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := client.Files.Content(ctx, f.ID)
+	body, err := client.Files.Download(ctx, f.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func TestModerations(t *testing.T) {
 	}
 	var got []string
 	for _, r := range res.ResultList {
-		got = append(got, r.ContentType+":"+r.RiskLevel+":"+strings.Join(r.RiskType, "+"))
+		got = append(got, r.ContentType+":"+string(r.RiskLevel)+":"+strings.Join(r.RiskType, "+"))
 	}
 	if strings.Join(got, " ") != "text:PASS: text:REJECT:unsafe text:REVIEW:review image:PASS:" || res.Usage.ModerationText.CallCount != 3 {
 		t.Fatalf("%v %+v", got, res.Usage)

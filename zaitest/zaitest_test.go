@@ -38,7 +38,7 @@ func TestDefaultChatEchoes(t *testing.T) {
 		t.Fatalf("%+v", resp)
 	}
 	noThink := req("hi")
-	noThink.Thinking = &zai.Thinking{Type: zai.ThinkingDisabled}
+	noThink.Thinking = &zai.Thinking{Type: zai.ThinkingTypeDisabled}
 	resp, _ = srv.Client().Chat.Completions.Create(ctx, noThink)
 	if resp.Choices[0].Message.ReasoningContent != "" {
 		t.Fatal("reasoning with thinking disabled")
@@ -225,7 +225,7 @@ func TestScriptedStreamFaults(t *testing.T) {
 func TestAsyncChatTask(t *testing.T) {
 	srv := zaitest.NewServer(t, zaitest.WithTaskPolls(2))
 	task, err := srv.Client().Chat.Completions.CreateAsync(ctx, req("later"))
-	if err != nil || task.TaskStatus != zai.TaskProcessing || task.ID == "" {
+	if err != nil || task.TaskStatus != zai.TaskStatusProcessing || task.ID == "" {
 		t.Fatal(err, task)
 	}
 	var statuses []string

@@ -30,11 +30,11 @@ func run(ctx context.Context) error {
 
 	var input bytes.Buffer
 	err := zai.WriteBatchInput(&input,
-		zai.BatchChatRequest{CustomID: "review-1", Request: zai.ChatCompletionRequest{
+		zai.BatchInputItem{CustomID: "review-1", Request: zai.ChatCompletionRequest{
 			Model:    zai.ModelGLM4_7Flash,
 			Messages: []zai.Message{zai.SystemMessage("Answer positive, neutral or negative."), zai.UserMessage("Great phone, fast delivery.")},
 		}},
-		zai.BatchChatRequest{CustomID: "review-2", Request: zai.ChatCompletionRequest{
+		zai.BatchInputItem{CustomID: "review-2", Request: zai.ChatCompletionRequest{
 			Model:    zai.ModelGLM4_7Flash,
 			Messages: []zai.Message{zai.SystemMessage("Answer positive, neutral or negative."), zai.UserMessage("It broke after a day.")},
 		}},
@@ -44,16 +44,16 @@ func run(ctx context.Context) error {
 	}
 
 	file, err := client.Files.Upload(ctx, zai.FileUploadRequest{
-		Purpose:  zai.FilePurposeBatch,
-		Reader:   bytes.NewReader(input.Bytes()), // a seeker, so the upload can be retried
-		FileName: "reviews.jsonl",
+		Purpose: zai.FilePurposeBatch,
+		// A seeker, so the upload can be retried.
+		File: zai.FileInput{Reader: bytes.NewReader(input.Bytes()), Name: "reviews.jsonl"},
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Println("uploaded", file.ID)
 
-	batch, err := client.Batches.Create(ctx, zai.BatchRequest{
+	batch, err := client.Batches.Create(ctx, zai.BatchCreateRequest{
 		InputFileID:      file.ID,
 		Endpoint:         zai.BatchEndpointChatCompletions,
 		CompletionWindow: "24h",
@@ -74,7 +74,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("batch ended %s without output (error file %q)", batch.Status, batch.ErrorFileID)
 	}
 
-	out, err := client.Files.Content(ctx, batch.OutputFileID)
+	out, err := client.Files.Download(ctx, batch.OutputFileID)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func run(ctx context.Context) error {
 
 func finished(s zai.BatchStatus) bool {
 	switch s {
-	case zai.BatchCompleted, zai.BatchFailed, zai.BatchExpired, zai.BatchCancelled:
+	case zai.BatchStatusCompleted, zai.BatchStatusFailed, zai.BatchStatusExpired, zai.BatchStatusCancelled:
 		return true
 	}
 	return false

@@ -22,7 +22,7 @@ func main() {
 			zai.SystemMessage("You are a concise assistant."),
 			zai.UserMessage("What is the capital of France?"),
 		},
-		Thinking: &zai.Thinking{Type: zai.ThinkingDisabled},
+		Thinking: &zai.Thinking{Type: zai.ThinkingTypeDisabled},
 	})
 	if err != nil {
 		log.Fatal(err)

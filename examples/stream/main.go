@@ -19,7 +19,7 @@ func main() {
 	stream, err := client.Chat.Completions.CreateStream(context.Background(), zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
 		Messages: []zai.Message{zai.UserMessage("Why is the sky blue? Two sentences.")},
-		Thinking: &zai.Thinking{Type: zai.ThinkingEnabled},
+		Thinking: &zai.Thinking{Type: zai.ThinkingTypeEnabled},
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -41,7 +41,7 @@ func main() {
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
 		Messages: []zai.Message{zai.UserMessage("A quick tomato pasta for two.")},
-		Thinking: &zai.Thinking{Type: zai.ThinkingDisabled},
+		Thinking: &zai.Thinking{Type: zai.ThinkingTypeDisabled},
 	}
 	recipe, resp, err := zai.CreateStructured[Recipe](ctx, client, req)
 	if err != nil {

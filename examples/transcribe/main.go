@@ -40,14 +40,14 @@ func run(ctx context.Context, path string, stream bool) error {
 	defer done()
 
 	// FilePath is opened on each attempt, so a retried upload is sent whole.
-	req := zai.TranscriptionRequest{Model: zai.ModelGLMASR, FilePath: path}
+	req := zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Path: path}}
 	if path == "" {
 		wav, err := synthesise(ctx, client)
 		if err != nil {
 			return err
 		}
 		fmt.Printf("no file given: transcribing %d bytes of speech saying %q\n", len(wav), sample)
-		req = zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: bytes.NewReader(wav), FileName: "sample.wav"}
+		req = zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: bytes.NewReader(wav), Name: "sample.wav"}}
 	}
 
 	if !stream {

@@ -17,7 +17,8 @@ type FormField struct {
 	Name, Value string
 }
 
-// FormFile is a file part. Exactly one of Reader or Path is set.
+// FormFile is a file part. Exactly one of Reader or Path is set; a Path
+// has been checked by the caller.
 type FormFile struct {
 	Field       string // form field name, usually "file"
 	FileName    string // sent as the part's filename; defaults to the base of Path
@@ -42,13 +43,8 @@ func (m *Multipart) Apply(r *Request) error {
 	for i, f := range m.Files {
 		switch {
 		case f.Path != "":
-			st, err := os.Stat(f.Path)
-			if err != nil {
-				return err
-			}
-			if st.IsDir() {
-				return fmt.Errorf("%s is a directory", f.Path)
-			}
+			// The caller checked the path once (zai.FileInput); it is opened
+			// again on each attempt.
 		case f.Reader != nil:
 			if s, ok := f.Reader.(io.Seeker); ok {
 				pos, err := s.Seek(0, io.SeekCurrent)

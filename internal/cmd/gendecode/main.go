@@ -43,9 +43,9 @@ import (
 const OutputFile = "chunkdecode_gen.go"
 
 // roots are the types decoders are generated from. ChatCompletionChunk is
-// the stream's value, ChatCompletion the reply of Create; toolCallWire backs ToolCall.decodeJSONFast and
+// the stream's value, ChatCompletion the reply of Create;
 // []ContentPart backs Message.decodeJSONFast.
-var roots = []string{"ChatCompletionChunk", "ChatCompletion", "toolCallWire", "[]ContentPart"}
+var roots = []string{"ChatCompletionChunk", "ChatCompletion", "[]ContentPart"}
 
 // topLevel is the root whose decoder notes a top-level "error" member.
 const topLevel = "ChatCompletionChunk"
@@ -58,7 +58,7 @@ var interned = []string{
 	"ChatCompletionChunk.Model",
 	"ChatCompletionChunkChoice.FinishReason",
 	"ChatCompletionDelta.Role",
-	"toolCallWire.Type",
+	"ToolCall.Type",
 }
 
 // handMethod is the method an Unmarshaler type of the package declares to
@@ -295,6 +295,11 @@ func fields(st *types.Struct) ([]field, bool) {
 		f := st.Field(i)
 		tag := reflect.StructTag(st.Tag(i)).Get("json")
 		if f.Embedded() {
+			// An embedded struct with no exported fields (rawBody) adds
+			// nothing to the JSON, as encoding/json sees it.
+			if es, ok := f.Type().Underlying().(*types.Struct); ok && tag == "" && !hasExported(es) {
+				continue
+			}
 			return nil, false
 		}
 		if !f.Exported() || tag == "-" {
@@ -319,6 +324,15 @@ func fields(st *types.Struct) ([]field, bool) {
 		out = append(out, field{goName: f.Name(), jsonName: name, typ: f.Type()})
 	}
 	return out, len(out) <= 64
+}
+
+func hasExported(st *types.Struct) bool {
+	for i := range st.NumFields() {
+		if st.Field(i).Exported() {
+			return true
+		}
+	}
+	return false
 }
 
 // isValidTag is encoding/json's test for a usable name in a tag.
