@@ -8,6 +8,7 @@ const (
 	ModelGLM5_2           = "glm-5.2"
 	ModelGLM5_1           = "glm-5.1"
 	ModelGLM5             = "glm-5"
+	ModelGLM5Turbo        = "glm-5-turbo"
 	ModelGLM4_7           = "glm-4.7"
 	ModelGLM4_7Flash      = "glm-4.7-flash"
 	ModelGLM4_7FlashX     = "glm-4.7-flashx"
