@@ -76,6 +76,8 @@ type Client struct {
 	Moderations *ModerationService
 	// Rerank orders documents by relevance to a query.
 	Rerank *RerankService
+	// Models lists the models the API serves.
+	Models *ModelService
 
 	opts *settings
 }
@@ -126,6 +128,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Tokenizer = &TokenizerService{client: c}
 	c.Moderations = &ModerationService{client: c}
 	c.Rerank = &RerankService{client: c}
+	c.Models = &ModelService{client: c}
 	return c, nil
 }
 
