@@ -97,6 +97,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			MaxRetries:  DefaultMaxRetries,
 			DecodeError: decodeAPIError,
 			Retryable:   retryable,
+			Header:      identityHeader(),
 		},
 		apiKey: secret(strings.TrimSpace(os.Getenv(EnvAPIKey))),
 	}
