@@ -78,6 +78,9 @@ type Client struct {
 	Rerank *RerankService
 	// Models lists the models the API serves.
 	Models *ModelService
+	// CodingPlan reads the quota and usage of a GLM Coding Plan
+	// (experimental: the endpoints are undocumented).
+	CodingPlan *CodingPlanService
 
 	opts *settings
 }
@@ -130,6 +133,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Moderations = &ModerationService{client: c}
 	c.Rerank = &RerankService{client: c}
 	c.Models = &ModelService{client: c}
+	c.CodingPlan = &CodingPlanService{client: c}
 	return c, nil
 }
 
