@@ -133,3 +133,22 @@ func TestDoRefusesBadInputBeforeTheNetwork(t *testing.T) {
 		t.Fatalf("%d requests reached the server", n)
 	}
 }
+
+// The Anthropic-compatible route is reachable through Do, and its error
+// envelope is an *APIError.
+func TestDoAnthropicRoute(t *testing.T) {
+	rec, client := newRecorder(t, sequence(reply{429, []byte(`{"type":"error","error":{"type":"1113","message":"余额不足"},"request_id":"req_9"}`)}))
+	err := client.Do(context.Background(), "POST", "/api/anthropic/v1/messages",
+		map[string]any{"model": "glm-4.7", "max_tokens": 16, "messages": []map[string]string{{"role": "user", "content": "hi"}}}, nil,
+		zai.WithMaxRetries(0))
+	var apiErr *zai.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "1113" || apiErr.RequestID != "req_9" {
+		t.Fatalf("%v", err)
+	}
+	if got := rec.last(t); got.Path != "/api/anthropic/v1/messages" {
+		t.Fatal(got.Path)
+	}
+	if !strings.HasSuffix(zai.AnthropicBaseURL, "/api/anthropic") || !strings.HasPrefix(zai.BigModelAnthropicBaseURL, "https://open.bigmodel.cn/") {
+		t.Fatal(zai.AnthropicBaseURL, zai.BigModelAnthropicBaseURL)
+	}
+}
