@@ -73,7 +73,9 @@ type Batch struct {
 	ErrorFileID   string              `json:"error_file_id,omitempty"`
 	Errors        *BatchErrors        `json:"errors,omitempty"`
 	RequestCounts *BatchRequestCounts `json:"request_counts,omitempty"`
-	Metadata      map[string]string   `json:"metadata,omitempty"`
+	// Metadata is any JSON object: the labels given at creation, or what
+	// the server put there.
+	Metadata map[string]any `json:"metadata,omitempty"`
 
 	CreatedAt    int64 `json:"created_at"`
 	InProgressAt int64 `json:"in_progress_at,omitempty"`

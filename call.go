@@ -119,7 +119,7 @@ func download(ctx context.Context, c *Client, r *core.Request, opts []Option) (*
 func exchange(ctx context.Context, s *settings, r *core.Request) (*core.Response, error) {
 	resp, err := s.Do(ctx, r)
 	if err != nil {
-		return nil, finishError(err)
+		return nil, finishError(codingPlanHint(s, r, err))
 	}
 	return resp, nil
 }

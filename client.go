@@ -78,6 +78,11 @@ type Client struct {
 	Moderations *ModerationService
 	// Rerank orders documents by relevance to a query.
 	Rerank *RerankService
+	// Models lists the models the API serves.
+	Models *ModelService
+	// CodingPlan reads the quota and usage of a GLM Coding Plan
+	// (experimental: the endpoints are undocumented).
+	CodingPlan *CodingPlanService
 
 	opts *settings
 }
@@ -97,6 +102,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			MaxRetries:  DefaultMaxRetries,
 			DecodeError: decodeAPIError,
 			Retryable:   retryable,
+			Header:      identityHeader(),
 		},
 		apiKey: secret(strings.TrimSpace(os.Getenv(EnvAPIKey))),
 	}
@@ -129,6 +135,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Tokenizer = &TokenizerService{client: c}
 	c.Moderations = &ModerationService{client: c}
 	c.Rerank = &RerankService{client: c}
+	c.Models = &ModelService{client: c}
+	c.CodingPlan = &CodingPlanService{client: c}
 	return c, nil
 }
 

@@ -1,60 +1,45 @@
 package zai
 
-// Model codes. Any string is accepted where a model is asked for; these are
-// the codes documented at the time of this release.
-const (
-	// Text models.
-	ModelGLM5_3           = "glm-5.3"
-	ModelGLM5_2           = "glm-5.2"
-	ModelGLM5_1           = "glm-5.1"
-	ModelGLM5             = "glm-5"
-	ModelGLM4_7           = "glm-4.7"
-	ModelGLM4_7Flash      = "glm-4.7-flash"
-	ModelGLM4_7FlashX     = "glm-4.7-flashx"
-	ModelGLM4_6           = "glm-4.6"
-	ModelGLM4_5           = "glm-4.5"
-	ModelGLM4_5Air        = "glm-4.5-air"
-	ModelGLM4_5X          = "glm-4.5-x"
-	ModelGLM4_5AirX       = "glm-4.5-airx"
-	ModelGLM4_5Flash      = "glm-4.5-flash"
-	ModelGLM4_32B0414     = "glm-4-32b-0414-128k"
-	ModelGLM4Flash        = "glm-4-flash"
-	ModelGLM4Plus         = "glm-4-plus"
-	ModelCharGLM4         = "charglm-4"
-	ModelGLM4Voice        = "glm-4-voice"
-	ModelAutoGLMPhoneMult = "autoglm-phone-multilingual"
+import (
+	"context"
+	"net/http"
 
-	// Vision models.
-	ModelGLM5_3Flash   = "glm-5.3-flash"
-	ModelGLM5_3FlashX  = "glm-5.3-flashx"
-	ModelGLM4_6V       = "glm-4.6v"
-	ModelGLM4_6VFlash  = "glm-4.6v-flash"
-	ModelGLM4_6VFlashX = "glm-4.6v-flashx"
-	ModelGLM4_5V       = "glm-4.5v"
-
-	// Image models.
-	ModelGLMImage      = "glm-image"
-	ModelCogView4      = "cogview-4-250304"
-	ModelCogView3Flash = "cogview-3-flash"
-
-	// Video models.
-	ModelCogVideoX3     = "cogvideox-3"
-	ModelViduQ1Text     = "viduq1-text"
-	ModelViduQ1Image    = "viduq1-image"
-	ModelViduQ1StartEnd = "viduq1-start-end"
-	ModelVidu2Image     = "vidu2-image"
-	ModelVidu2StartEnd  = "vidu2-start-end"
-	ModelVidu2Reference = "vidu2-reference"
-
-	// Audio models.
-	ModelGLMASR      = "glm-asr-2512"
-	ModelGLMTTS      = "glm-tts"
-	ModelGLMTTSClone = "glm-tts-clone"
-
-	// Embedding, rerank, moderation and OCR models.
-	ModelEmbedding3 = "embedding-3"
-	ModelEmbedding2 = "embedding-2"
-	ModelRerank     = "rerank"
-	ModelModeration = "moderation"
-	ModelGLMOCR     = "glm-ocr"
+	"github.com/zai-go/zai/internal/core"
 )
+
+// ModelService lists the models the API serves. The model codes documented
+// at release time are the Model... constants (ModelGLM4_7, ...).
+//
+// Z.ai API docs: https://docs.z.ai/api-reference/introduction
+type ModelService struct {
+	client *Client
+}
+
+// ModelList is the reply of Models.List.
+type ModelList struct {
+	// Object is "list".
+	Object string  `json:"object"`
+	Data   []Model `json:"data"`
+
+	rawBody
+}
+
+// Model is one model the API serves.
+type Model struct {
+	// ID is the model code to send, such as "glm-4.7".
+	ID string `json:"id"`
+	// Object is "model".
+	Object string `json:"object"`
+	// Created is when the model was released, a Unix time in seconds.
+	Created int64 `json:"created"`
+	// OwnedBy names the owner ("z-ai").
+	OwnedBy string `json:"owned_by"`
+}
+
+// List returns the models the API serves to this key. The same key gets the
+// same catalog on Z.ai and BigModel.
+//
+// GET /models
+func (s *ModelService) List(ctx context.Context, opts ...Option) (*ModelList, error) {
+	return call[ModelList](ctx, s.client, &core.Request{Method: http.MethodGet, Path: "/models"}, opts)
+}

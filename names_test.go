@@ -34,7 +34,7 @@ var untypedConsts = []string{
 	"InternationalBaseURL", "BigModelBaseURL", "CodingBaseURL", "BigModelCodingBaseURL",
 	"AnthropicBaseURL", "BigModelAnthropicBaseURL",
 	"EnvAPIKey", "EnvBaseURL", "Version", "DefaultMaxRetries", "DefaultPollInterval", "MaxPollInterval",
-	"MaxEmbeddingBatch",
+	"MaxEmbeddingBatch", "MaxBatchResultLine", "DefaultSourceChannel", "WebSearchProTool",
 }
 
 // openSets are prefixes of constants that name members of open sets (any
@@ -149,7 +149,12 @@ func namingProblems(p *pkgSyntax) []string {
 			add("%s: the doc comment needs its route line, such as \"POST /chat/completions\"", where)
 		}
 		for _, field := range fd.Type.Params.List {
-			name := typeName(field.Type)
+			// A request is passed by value; a pointer names a resource.
+			id, byValue := field.Type.(*ast.Ident)
+			if !byValue {
+				continue
+			}
+			name := id.Name
 			if name == "" || !isStruct(p, name) {
 				continue
 			}

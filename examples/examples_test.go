@@ -15,10 +15,11 @@ import (
 // want lists, for each example, text its output must contain.
 var want = map[string][]string{
 	"agent":      {`→ get_weather({"city":"Paris"})`, `← call_events: [{"name":"Louvre late opening"`, "8 messages, 45 tokens"},
-	"batch":      {"uploaded file_001", "batch batch_001 completed", "review-1 (HTTP 200): Echo: Great phone", "review-2 (HTTP 200): Echo: It broke"},
+	"batch":      {"uploaded file_001", "poll: PROCESSING", "poll: SUCCESS", "batch batch_001 completed", "review-1 (HTTP 200): Echo: Great phone", "review-2 (HTTP 200): Echo: It broke"},
 	"chat":       {"Echo: What is the capital of France?", "tokens: 13 prompt + 7 completion = 20"},
 	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},
 	"image":      {"https://zaitest.invalid/images/"},
+	"models":     {"glm-5.3          released 2026-08-13, owned by z-ai", "glm-4.5-air", "7 models"},
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},

@@ -1,16 +1,14 @@
 // Command batch runs two chat completions as a batch: it writes the JSONL
-// input, uploads it, starts the batch, polls until it ends and prints the
-// output file. With ZAI_API_KEY set it runs on the real API (a batch may
+// input, uploads it, starts the batch, waits until it ends and prints each
+// answer from the output file. With ZAI_API_KEY set it runs on the real API (a batch may
 // take hours); without, on the built-in fake server, at once.
 //
 //	go run ./examples/batch
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -63,49 +61,31 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("batch", batch.ID, batch.Status)
 
-	for !finished(batch.Status) {
-		time.Sleep(demo.PollInterval(30 * time.Second))
-		if batch, err = client.Batches.Get(ctx, batch.ID); err != nil {
-			return err
-		}
-		fmt.Println("batch", batch.ID, batch.Status)
-	}
-	if batch.OutputFileID == "" {
-		return fmt.Errorf("batch ended %s without output (error file %q)", batch.Status, batch.ErrorFileID)
-	}
-
-	out, err := client.Files.Download(ctx, batch.OutputFileID)
+	// Wait polls until the batch ends; each poll is shown as it comes.
+	batch, err = client.Batches.Wait(ctx, batch.ID,
+		zai.WithPollInterval(demo.PollInterval(30*time.Second)),
+		zai.WithPollProgress(func(r *zai.AsyncResult) { fmt.Println("poll:", r.TaskStatus) }))
 	if err != nil {
 		return err
 	}
-	defer out.Close()
-	// One JSON line per request: its custom_id and the chat completion.
-	lines := bufio.NewScanner(out)
-	lines.Buffer(nil, 16<<20)
-	for lines.Scan() {
-		var line struct {
-			CustomID string `json:"custom_id"`
-			Response struct {
-				StatusCode int                `json:"status_code"`
-				Body       zai.ChatCompletion `json:"body"`
-			} `json:"response"`
+	fmt.Println("batch", batch.ID, batch.Status)
+
+	// One result per input line, from the output file and then the error
+	// file, matched to the input by custom_id.
+	for res, err := range client.Batches.ReadOutput(ctx, batch) {
+		if err != nil {
+			return err
 		}
-		if err := json.Unmarshal(lines.Bytes(), &line); err != nil {
-			return fmt.Errorf("output line: %w", err)
+		completion, err := res.ChatCompletion()
+		if err != nil {
+			fmt.Printf("%s failed: %v\n", res.CustomID, err)
+			continue
 		}
 		answer := ""
-		if len(line.Response.Body.Choices) > 0 {
-			answer = line.Response.Body.Choices[0].Message.Content
+		if len(completion.Choices) > 0 {
+			answer = completion.Choices[0].Message.Content
 		}
-		fmt.Printf("%s (HTTP %d): %s\n", line.CustomID, line.Response.StatusCode, answer)
+		fmt.Printf("%s (HTTP %d): %s\n", res.CustomID, res.Response.StatusCode, answer)
 	}
-	return lines.Err()
-}
-
-func finished(s zai.BatchStatus) bool {
-	switch s {
-	case zai.BatchStatusCompleted, zai.BatchStatusFailed, zai.BatchStatusExpired, zai.BatchStatusCancelled:
-		return true
-	}
-	return false
+	return nil
 }
