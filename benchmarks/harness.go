@@ -800,7 +800,7 @@ func (f *Fixture) EncodeContenders() []Contender {
 	}
 	plain := PlainRequest{Model: Model}
 	for _, m := range f.History {
-		plain.Messages = append(plain.Messages, PlainMessage{Role: m.Role, Content: m.Content, ReasoningContent: m.ReasoningContent, ToolCalls: m.ToolCalls, ToolCallID: m.ToolCallID})
+		plain.Messages = append(plain.Messages, PlainMessage{Role: string(m.Role), Content: m.Content, ReasoningContent: m.ReasoningContent, ToolCalls: m.ToolCalls, ToolCallID: m.ToolCallID})
 	}
 	t := &captureTransport{resp: f.Completion}
 	hc := &http.Client{Transport: t}
