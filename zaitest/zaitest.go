@@ -609,11 +609,11 @@ func (sc *Scripted) ErrorInBody(code, msg string) *Scripted {
 	return sc.set(func() { sc.errorInBody = []string{code, msg} })
 }
 
-// AgentStatusFailed replaces the reply with an agent's failure as the agents
+// AgentFailed replaces the reply with an agent's failure as the agents
 // endpoints send it, with HTTP 200:
 //
 //	{"id":"...","agent_id":"<from the request>","status":"failed","error":{"code":code,"message":msg}}
-func (sc *Scripted) AgentStatusFailed(code, msg string) *Scripted {
+func (sc *Scripted) AgentFailed(code, msg string) *Scripted {
 	return sc.set(func() { sc.agentFailed = []string{code, msg} })
 }
 
