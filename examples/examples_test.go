@@ -19,6 +19,8 @@ var want = map[string][]string{
 	"chat":       {"Echo: What is the capital of France?", "tokens: 13 prompt + 7 completion = 20"},
 	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},
 	"image":      {"https://zaitest.invalid/images/"},
+	"middleware": {"middleware: POST /api/paas/v4/chat/completions -> 200", "observer: chat glm-4.7-flash stream=false attempts=1 tokens=7+19 finish=[stop]",
+		"response: HTTP 200, Content-Type application/json", "observer: chat glm-4.7-flash stream=true attempts=1 tokens=7+19"},
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},
