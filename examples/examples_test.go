@@ -20,6 +20,8 @@ var want = map[string][]string{
 	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},
 	"image":      {"https://zaitest.invalid/images/"},
 	"models":     {"glm-5.3          released 2026-08-13, owned by z-ai", "glm-4.5-air", "7 models"},
+	"middleware": {"middleware: POST /api/paas/v4/chat/completions -> 200", "observer: chat glm-4.7-flash stream=false attempts=1 tokens=7+19 finish=[stop]",
+		"response: HTTP 200, Content-Type application/json", "observer: chat glm-4.7-flash stream=true attempts=1 tokens=7+19"},
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},

@@ -609,7 +609,7 @@ func (sc *Scripted) ErrorInBody(code, msg string) *Scripted {
 	return sc.set(func() { sc.errorInBody = []string{code, msg} })
 }
 
-// AgentFailed replaces the reply with an agent's failure as the agents
+// AgentStatusFailed replaces the reply with an agent's failure as the agents
 // endpoints send it, with HTTP 200:
 //
 //	{"id":"...","agent_id":"<from the request>","status":"failed","error":{"code":code,"message":msg}}
