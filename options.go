@@ -34,6 +34,8 @@ type settings struct {
 	now func() time.Time // test hook for the JWT clock
 
 	hooks // observers and WithResponseInto (observe.go)
+
+	built bool // NewClient is done: options now apply to one call
 }
 
 // secret holds the API key and never prints it.
@@ -268,9 +270,9 @@ func WithMaxConcurrency(n int) Option {
 		if n < 1 {
 			return invalidf("WithMaxConcurrency(%d)", n)
 		}
-		// Only NewClient's settings lack the Redact hook that validate
-		// derives; a call's settings copy the client's, slots included.
-		if s.Redact == nil {
+		// The slots belong to the client: a call's settings copy them, and
+		// a per-call option cannot make a second set.
+		if !s.built {
 			s.Limiter = make(semaphore, n)
 		}
 		return nil
