@@ -141,6 +141,11 @@
 //	srv.ReplyDefault().DropMidBody()              // half the body, then a reset connection
 //	srv.ReplyStream(zaitest.Text("a"), zaitest.Text("b")).DropAfter(1)
 //
+// ErrorInBody, StallAfterHeaders, DropMidBody and the stream faults work on
+// every endpoint; AsJSON on every stream (chat, transcription, speech,
+// agents, web-search-pro); ArgumentsAsObject on chat tool calls;
+// AgentStatusFailed on the agents endpoints.
+//
 // # Record and replay
 //
 // Replay serves the exchanges of a cassette file; with ZAI_RECORD=1 and a
