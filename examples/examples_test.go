@@ -22,6 +22,8 @@ var want = map[string][]string{
 	"files":      {"uploaded file_001 (notes.txt, 50 bytes)", "  file_001  notes.txt    50 bytes", "downloaded file_001:\nMeeting notes\n- ship the SDK", "deleted file_001: true"},
 	"image":      {"https://zaitest.invalid/images/"},
 	"models":     {"glm-5.3          released 2026-08-13, owned by z-ai", "glm-4.5-air", "7 models"},
+	"middleware": {"middleware: POST /api/paas/v4/chat/completions -> 200", "observer: chat glm-4.7-flash stream=false attempts=1 tokens=7+19 finish=[stop]",
+		"response: HTTP 200, Content-Type application/json", "observer: chat glm-4.7-flash stream=true attempts=1 tokens=7+19"},
 	"moderate":   {`PASS   "What a lovely day for a walk."`, `REVIEW "Please review my essay." (review)`, `REJECT "How to do something unsafe" (unsafe)`, "text checks billed: 3"},
 	"parse":      {"Parse (succeeded):\n  Quarterly report\n  Revenue grew 12 %.", "ParseAsync: task task_parse_", "  poll: PROCESSING\n  poll: SUCCESS", "Wait (succeeded):\n  Quarterly report"},
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},

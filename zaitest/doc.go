@@ -135,7 +135,7 @@
 //
 //	srv.ReplyDefault().ArgumentsAsObject()        // tool-call arguments as a JSON object
 //	srv.ReplyError(200, "1301", "unsafe")         // an error envelope with HTTP 200
-//	srv.ReplyDefault().On("POST", "/v1/agents").AgentStatusFailed("1113", "no balance") // status 200, "failed"
+//	srv.ReplyDefault().On("POST", "/v1/agents").AgentFailed("1113", "no balance") // status 200, "failed"
 //	srv.ReplyDefault().AsJSON()                   // a stream request answered as plain JSON
 //	srv.ReplyDefault().StallAfterHeaders()        // headers, then silence
 //	srv.ReplyDefault().DropMidBody()              // half the body, then a reset connection

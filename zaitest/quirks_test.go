@@ -74,7 +74,7 @@ func TestQuirkErrorEnvelopeWith200(t *testing.T) {
 func TestQuirkAgentFailedWith200(t *testing.T) {
 	srv := zaitest.NewServer(t)
 	client := srv.Client()
-	srv.ReplyDefault().On("POST", "/v1/agents").AgentStatusFailed("1113", "Your account balance is insufficient.")
+	srv.ReplyDefault().On("POST", "/v1/agents").AgentFailed("1113", "Your account balance is insufficient.")
 	_, err := client.Agents.Invoke(ctx, zai.NewTranslationRequest("hi", zai.TranslationVariables{}))
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Code != "1113" || !errors.Is(err, zai.ErrQuotaExceeded) {

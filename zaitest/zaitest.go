@@ -628,7 +628,7 @@ func (sc *Scripted) ErrorInBody(code, msg string) *Scripted {
 // endpoints send it, with HTTP 200:
 //
 //	{"id":"...","agent_id":"<from the request>","status":"failed","error":{"code":code,"message":msg}}
-func (sc *Scripted) AgentStatusFailed(code, msg string) *Scripted {
+func (sc *Scripted) AgentFailed(code, msg string) *Scripted {
 	return sc.set(func() { sc.agentFailed = []string{code, msg} })
 }
 
