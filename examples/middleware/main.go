@@ -1,6 +1,8 @@
 // Middleware and metadata: a middleware that adds a header and logs each
 // attempt, the final *http.Response of a call, and an observer that prints
 // one line per call (operation, model, attempts, tokens), for a stream too.
+// With ZAI_API_KEY set it calls the real API; without, the built-in fake
+// server.
 //
 //	go run ./examples/middleware
 package main
@@ -8,7 +10,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"net/http"
 
 	"github.com/zai-go/zai"
@@ -43,9 +44,14 @@ func (c *call) End(e zai.CallEnd) {
 }
 
 func main() {
+	if err := run(context.Background()); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
 	client, done := demo.Client()
 	defer done()
-	ctx := context.Background()
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
 		Messages: []zai.Message{zai.UserMessage("What is the capital of France?")},
@@ -56,18 +62,19 @@ func main() {
 	var httpResp *http.Response
 	resp, err := client.Chat.Completions.Create(ctx, req, append(hooks, zai.WithResponseInto(&httpResp))...)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println("reply:", resp.Choices[0].Message.Content)
 	fmt.Printf("response: HTTP %d, Content-Type %s\n", httpResp.StatusCode, httpResp.Header.Get("Content-Type"))
 
 	stream, err := client.Chat.Completions.CreateStream(ctx, req, hooks...)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	for _, err := range stream.All() { // the observer's line prints when the stream ends
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 	}
+	return nil
 }
