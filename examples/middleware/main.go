@@ -13,7 +13,7 @@ import (
 	"net/http"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/examples/internal/demo"
+	"github.com/zai-go/zai/internal/demo"
 )
 
 // logAttempts runs around every attempt, retries included.

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/examples/internal/demo"
+	"github.com/zai-go/zai/internal/demo"
 )
 
 const sample = "Quarterly report\nRevenue grew 12 %.\nThe new SDK shipped on time.\n"

@@ -10,7 +10,7 @@ import (
 	"fmt"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/examples/internal/demo"
+	"github.com/zai-go/zai/internal/demo"
 )
 
 func main() {

@@ -12,7 +12,7 @@ import (
 	"fmt"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/examples/internal/demo"
+	"github.com/zai-go/zai/internal/demo"
 )
 
 // getWeather is the local function the model may call.

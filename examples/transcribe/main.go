@@ -17,7 +17,7 @@ import (
 	"os"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/examples/internal/demo"
+	"github.com/zai-go/zai/internal/demo"
 )
 
 const sample = "Hello! This sentence was synthesised, then transcribed."

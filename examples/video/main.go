@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/examples/internal/demo"
+	"github.com/zai-go/zai/internal/demo"
 )
 
 func main() {
