@@ -82,3 +82,29 @@ func (e *TranscriptionEvent) decodeWholeBody(b []byte) error {
 	*e = TranscriptionEvent{ID: t.ID, Created: t.Created, Model: t.Model, Type: TranscriptionEventTypeTextDelta, Delta: t.Text}
 	return nil
 }
+
+// decodeWholeBody reads a whole web-search-pro answer as one chunk whose
+// deltas carry each choice's tool calls. A body that is already a chunk
+// decodes as one.
+func (c *WebSearchProChunk) decodeWholeBody(b []byte) error {
+	var whole WebSearchProResponse
+	if err := json.Unmarshal(b, &whole); err != nil {
+		return err
+	}
+	messages := false
+	for _, ch := range whole.Choices {
+		messages = messages || ch.Message.Role != "" || len(ch.Message.ToolCalls) > 0
+	}
+	if !messages {
+		return json.Unmarshal(b, c)
+	}
+	*c = WebSearchProChunk{ID: whole.ID, Created: whole.Created}
+	for _, ch := range whole.Choices {
+		c.Choices = append(c.Choices, WebSearchProChunkChoice{
+			Index:        ch.Index,
+			Delta:        WebSearchProDelta{Role: ch.Message.Role, ToolCalls: ch.Message.ToolCalls},
+			FinishReason: ch.FinishReason,
+		})
+	}
+	return nil
+}
