@@ -1,6 +1,7 @@
 package zai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -56,9 +57,10 @@ type VideoRequest struct {
 	// Prompt describes the video. Prompt, ImageURL or both must be given.
 	Prompt string `json:"prompt,omitempty"`
 	// ImageURL is the image to start from: one URL or base64 image
-	// ({"https://..."}), or the first and last frames ({first, last}), or
-	// the reference images of vidu2-reference.
-	ImageURL VideoImageURL `json:"image_url,omitempty"`
+	// (VideoImages(url)), or the first and last frames
+	// (VideoImages(first, last)), or the reference images of
+	// vidu2-reference, or an object (VideoImageObject).
+	ImageURL VideoImageURL `json:"image_url,omitzero"`
 	// Quality is VideoQualitySpeed (the default) or VideoQualityQuality.
 	// First-and-last-frame mode supports speed only.
 	Quality VideoQuality `json:"quality,omitempty"`
@@ -88,31 +90,67 @@ type VideoRequest struct {
 	RequestID string `json:"request_id,omitempty"`
 	// UserID identifies your end user (6-128 characters).
 	UserID string `json:"user_id,omitempty"`
+	// SensitiveWordCheck configures the content check.
+	SensitiveWordCheck *SensitiveWordCheck `json:"sensitive_word_check,omitempty"`
+	// PromptOptModel names the model that rewrites the prompt before
+	// generation. The Java SDK sends it; the docs do not describe it, so
+	// it is passed as given.
+	PromptOptModel string `json:"prompt_opt_model,omitempty"`
 }
 
-// VideoImageURL is the image_url of a video request: one image (a URL or
-// base64 data), sent as a JSON string, or several (first and last frame,
-// or reference images), sent as an array. Both forms decode.
+// VideoImageURL is the image_url of a video request, one of:
 //
-//	ImageURL: zai.VideoImageURL{"https://example.com/cat.png"}            // "image_url": "https://..."
-//	ImageURL: zai.VideoImageURL{"https://x/first.png", "https://x/last.png"} // "image_url": [first, last]
-type VideoImageURL []string
-
-// MarshalJSON sends one image as a string and several as an array.
-func (v VideoImageURL) MarshalJSON() ([]byte, error) {
-	if len(v) == 1 {
-		return json.Marshal(v[0])
-	}
-	return json.Marshal([]string(v))
+//   - URLs: one image (a URL or base64 data), sent as a JSON string, or
+//     several (first and last frame, or reference images), sent as an
+//     array;
+//   - Object: an object, sent as it is, for models that take image_url as
+//     one (the official Python SDK accepts a dict; the docs show none).
+//
+// Every form decodes, so a recorded request body is sent again unchanged.
+//
+//	ImageURL: zai.VideoImages("https://example.com/cat.png")                    // "image_url": "https://..."
+//	ImageURL: zai.VideoImages("https://x/first.png", "https://x/last.png")      // "image_url": [first, last]
+//	ImageURL: zai.VideoImageObject(map[string]any{"url": "https://x/cat.png"})  // "image_url": {...}
+type VideoImageURL struct {
+	// URLs are the images: one is sent as a string, several as an array.
+	URLs []string
+	// Object is sent as the JSON object it is. Set URLs or Object.
+	Object map[string]any
 }
 
-// UnmarshalJSON accepts a string or an array of strings.
+// VideoImages returns the image_url of one image (sent as a string) or of
+// several (sent as an array).
+func VideoImages(urls ...string) VideoImageURL { return VideoImageURL{URLs: urls} }
+
+// VideoImageObject returns an image_url sent as the object obj.
+func VideoImageObject(obj map[string]any) VideoImageURL { return VideoImageURL{Object: obj} }
+
+// IsZero reports whether no image is set, so the field is omitted.
+func (v VideoImageURL) IsZero() bool { return len(v.URLs) == 0 && len(v.Object) == 0 }
+
+// MarshalJSON sends Object as an object, one URL as a string and several as
+// an array.
+func (v VideoImageURL) MarshalJSON() ([]byte, error) {
+	switch {
+	case len(v.Object) > 0:
+		return json.Marshal(v.Object)
+	case len(v.URLs) == 1:
+		return json.Marshal(v.URLs[0])
+	}
+	return json.Marshal(v.URLs)
+}
+
+// UnmarshalJSON accepts a string, an array of strings or an object.
 func (v *VideoImageURL) UnmarshalJSON(b []byte) error {
+	*v = VideoImageURL{}
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		return json.Unmarshal(t, &v.Object)
+	}
 	urls, _, err := stringOrStrings(b)
 	if err != nil {
 		return err
 	}
-	*v = urls
+	v.URLs = urls
 	return nil
 }
 
@@ -120,10 +158,13 @@ func (r *VideoRequest) validate() error {
 	if r.Model == "" {
 		return invalidf("model is empty")
 	}
-	if strings.TrimSpace(r.Prompt) == "" && len(r.ImageURL) == 0 {
+	if strings.TrimSpace(r.Prompt) == "" && r.ImageURL.IsZero() {
 		return invalidf("prompt and image_url are both empty; give one or both")
 	}
-	for i, u := range r.ImageURL {
+	if len(r.ImageURL.URLs) > 0 && len(r.ImageURL.Object) > 0 {
+		return invalidf("image_url: set URLs or Object, not both")
+	}
+	for i, u := range r.ImageURL.URLs {
 		if strings.TrimSpace(u) == "" {
 			return invalidf("image_url[%d] is empty", i)
 		}

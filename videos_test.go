@@ -18,21 +18,23 @@ const fxVideoSubmit = "testdata/shapes/ref_b5_video_submit.json"
 
 func everyVideoField() zai.VideoRequest {
 	return zai.VideoRequest{
-		Model:             zai.ModelViduQ1StartEnd,
-		Prompt:            "A cat is playing with a ball.",
-		ImageURL:          zai.VideoImageURL{"https://example.com/first.png", "https://example.com/last.png"},
-		Quality:           zai.VideoQualityQuality,
-		WithAudio:         true,
-		Size:              "1920x1080",
-		FPS:               zai.Ptr(60),
-		Duration:          zai.Ptr(10),
-		Style:             zai.VideoStyleAnime,
-		AspectRatio:       "16:9",
-		MovementAmplitude: zai.MovementAmplitudeLarge,
-		OffPeak:           true,
-		WatermarkEnabled:  zai.Ptr(false),
-		RequestID:         "req-000001",
-		UserID:            "user-000001",
+		Model:              zai.ModelViduQ1StartEnd,
+		Prompt:             "A cat is playing with a ball.",
+		ImageURL:           zai.VideoImages("https://example.com/first.png", "https://example.com/last.png"),
+		SensitiveWordCheck: &zai.SensitiveWordCheck{Type: "ALL", Status: "DISABLE"},
+		PromptOptModel:     "glm-4-flash",
+		Quality:            zai.VideoQualityQuality,
+		WithAudio:          true,
+		Size:               "1920x1080",
+		FPS:                zai.Ptr(60),
+		Duration:           zai.Ptr(10),
+		Style:              zai.VideoStyleAnime,
+		AspectRatio:        "16:9",
+		MovementAmplitude:  zai.MovementAmplitudeLarge,
+		OffPeak:            true,
+		WatermarkEnabled:   zai.Ptr(false),
+		RequestID:          "req-000001",
+		UserID:             "user-000001",
 	}
 }
 
@@ -77,15 +79,16 @@ func TestVideoImageURLForms(t *testing.T) {
 		v    zai.VideoImageURL
 		wire string
 	}{
-		{"one URL is a string", zai.VideoImageURL{"https://x/a.png"}, `{"image_url":"https://x/a.png"}`},
-		{"base64 data is a string", zai.VideoImageURL{"iVBORw0KGgo="}, `{"image_url":"iVBORw0KGgo="}`},
-		{"first and last frame is an array", zai.VideoImageURL{"https://x/a.png", "https://x/b.png"}, `{"image_url":["https://x/a.png","https://x/b.png"]}`},
-		{"three references are an array", zai.VideoImageURL{"a", "b", "c"}, `{"image_url":["a","b","c"]}`},
-		{"none is omitted", nil, `{}`},
-		{"empty is omitted", zai.VideoImageURL{}, `{}`},
+		{"one URL is a string", zai.VideoImages("https://x/a.png"), `{"image_url":"https://x/a.png"}`},
+		{"base64 data is a string", zai.VideoImages("iVBORw0KGgo="), `{"image_url":"iVBORw0KGgo="}`},
+		{"first and last frame is an array", zai.VideoImages("https://x/a.png", "https://x/b.png"), `{"image_url":["https://x/a.png","https://x/b.png"]}`},
+		{"three references are an array", zai.VideoImages("a", "b", "c"), `{"image_url":["a","b","c"]}`},
+		{"an object is an object", zai.VideoImageObject(map[string]any{"url": "https://x/a.png"}), `{"image_url":{"url":"https://x/a.png"}}`},
+		{"none is omitted", zai.VideoImageURL{}, `{}`},
+		{"empty is omitted", zai.VideoImages(), `{}`},
 	}
 	type body struct {
-		ImageURL zai.VideoImageURL `json:"image_url,omitempty"`
+		ImageURL zai.VideoImageURL `json:"image_url,omitzero"`
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,10 +100,10 @@ func TestVideoImageURLForms(t *testing.T) {
 			if err := json.Unmarshal(b, &back); err != nil {
 				t.Fatal(err)
 			}
-			if len(tc.v) > 0 && !reflect.DeepEqual(back.ImageURL, tc.v) {
+			if !tc.v.IsZero() && !reflect.DeepEqual(back.ImageURL, tc.v) {
 				t.Fatalf("round trip %q, want %q", back.ImageURL, tc.v)
 			}
-			if len(tc.v) == 0 && len(back.ImageURL) != 0 {
+			if tc.v.IsZero() && !back.ImageURL.IsZero() {
 				t.Fatalf("round trip %q", back.ImageURL)
 			}
 		})
@@ -119,7 +122,7 @@ func TestVideoReferenceRequestRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(want, &req); err != nil {
 		t.Fatal(err)
 	}
-	if len(req.ImageURL) != 2 || req.FPS == nil || *req.FPS != 30 || !req.WithAudio {
+	if len(req.ImageURL.URLs) != 2 || req.FPS == nil || *req.FPS != 30 || !req.WithAudio {
 		t.Fatalf("%+v", req)
 	}
 	rec, client := newRecorder(t, respondFile(t, fxVideoSubmit, "application/json"))
@@ -135,7 +138,8 @@ func TestVideoBadInputRefused(t *testing.T) {
 		"empty model":               {Prompt: "A cat"},
 		"no prompt and no image":    {Model: zai.ModelCogVideoX3},
 		"blank prompt and no image": {Model: zai.ModelCogVideoX3, Prompt: "  "},
-		"empty image entry":         {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImageURL{"https://x/a.png", ""}},
+		"empty image entry":         {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImages("https://x/a.png", "")},
+		"urls and object":           {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImageURL{URLs: []string{"https://x/a.png"}, Object: map[string]any{"url": "u"}}},
 		"size with *":               {Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "1920*1080"},
 		"size a word":               {Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "4k"},
 	}
@@ -153,7 +157,8 @@ func TestVideoBadInputRefused(t *testing.T) {
 	}
 	// An image alone, or a prompt alone, is enough.
 	for _, req := range []zai.VideoRequest{
-		{Model: zai.ModelViduQ1Image, ImageURL: zai.VideoImageURL{"https://x/a.png"}},
+		{Model: zai.ModelViduQ1Image, ImageURL: zai.VideoImages("https://x/a.png")},
+		{Model: zai.ModelViduQ1Image, ImageURL: zai.VideoImageObject(map[string]any{"url": "https://x/a.png"})},
 		{Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "3840x2160"},
 	} {
 		if _, err := client.Videos.Generate(ctx, req); err != nil {
