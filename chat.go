@@ -499,21 +499,58 @@ type FunctionDefinition struct {
 	Strict *bool `json:"strict,omitempty"`
 }
 
-// WebSearch configures the built-in web search tool.
+// WebSearch configures the built-in web search tool of a chat request
+// (WebSearchTool). Defaults are the server's, per the Z.ai API reference
+// (WebSearchObject) and the official SDKs' WebSearch types.
 type WebSearch struct {
-	Enable              *bool         `json:"enable,omitempty"`
-	SearchEngine        SearchEngine  `json:"search_engine,omitempty"`
-	SearchResult        bool          `json:"search_result,omitempty"`
-	SearchQuery         string        `json:"search_query,omitempty"`
-	SearchPrompt        string        `json:"search_prompt,omitempty"`
-	SearchIntent        bool          `json:"search_intent,omitempty"`
-	RequireSearch       bool          `json:"require_search,omitempty"`
-	ResultSequence      string        `json:"result_sequence,omitempty"`
-	Count               int           `json:"count,omitempty"`
-	SearchDomainFilter  string        `json:"search_domain_filter,omitempty"`
+	// Enable turns the search on (Z.ai's default is off).
+	Enable *bool `json:"enable,omitempty"`
+	// SearchEngine is the engine: SearchEngineProJina on Z.ai (required
+	// there), the SearchEngine values on BigModel.
+	SearchEngine SearchEngine `json:"search_engine,omitempty"`
+	// SearchResult returns the pages found in ChatCompletion.WebSearch
+	// (default false).
+	SearchResult bool `json:"search_result,omitempty"`
+	// SearchQuery forces a search for this query; the model answers with
+	// its results as background knowledge.
+	SearchQuery string `json:"search_query,omitempty"`
+	// SearchPrompt replaces the prompt that tells the model how to use the
+	// results; it may use {{current_date}}, as the default prompt does (see
+	// the API reference).
+	SearchPrompt string `json:"search_prompt,omitempty"`
+	// SearchIntent asks the server to recognise the search intent first
+	// and search only when there is one (BigModel; the Java SDK sends it as
+	// a string). The server's default is to recognise it; false is not
+	// sent, so it cannot turn recognition off.
+	SearchIntent bool `json:"search_intent,omitempty"`
+	// RequireSearch makes the model answer from the search results only
+	// (default false).
+	RequireSearch bool `json:"require_search,omitempty"`
+	// ResultSequence puts the search results before or after the model's
+	// reply in the response: ResultSequenceBefore or ResultSequenceAfter
+	// (the default).
+	ResultSequence ResultSequence `json:"result_sequence,omitempty"`
+	// Count is the number of results, 1-50 (default 10).
+	Count int `json:"count,omitempty"`
+	// SearchDomainFilter limits the results to one domain, such as
+	// "www.example.com".
+	SearchDomainFilter string `json:"search_domain_filter,omitempty"`
+	// SearchRecencyFilter limits the results to recent pages:
+	// SearchRecencyOneDay ... SearchRecencyNoLimit (the default).
 	SearchRecencyFilter SearchRecency `json:"search_recency_filter,omitempty"`
-	ContentSize         ContentSize   `json:"content_size,omitempty"`
+	// ContentSize is the length of each page summary: ContentSizeMedium
+	// (400-600 characters, the default) or ContentSizeHigh (about 2500).
+	ContentSize ContentSize `json:"content_size,omitempty"`
 }
+
+// ResultSequence is where a chat's web search results go in the response.
+type ResultSequence string
+
+// Values of WebSearch.ResultSequence.
+const (
+	ResultSequenceBefore ResultSequence = "before"
+	ResultSequenceAfter  ResultSequence = "after"
+)
 
 // Retrieval searches a knowledge base.
 type Retrieval struct {
