@@ -54,7 +54,7 @@ type Config struct {
 	Thinking *zai.Thinking
 	// ReasoningEffort sets the thinking depth, such as zai.ReasoningEffortHigh
 	// (GLM-5.2 and later).
-	ReasoningEffort string
+	ReasoningEffort zai.ReasoningEffort
 	// ToolStream streams tool-call arguments in fragments (Stream only;
 	// GLM-4.6 and later). The fragments carry their index, so
 	// schema.ConcatMessageStream joins them.

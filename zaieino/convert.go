@@ -60,7 +60,7 @@ func toZaiMessages(in []*schema.Message) ([]zai.Message, error) {
 // turns.
 func toZaiMessage(m *schema.Message) (zai.Message, error) {
 	out := zai.Message{
-		Role:             string(m.Role),
+		Role:             zai.Role(m.Role),
 		Content:          m.Content,
 		Name:             m.Name,
 		ReasoningContent: m.ReasoningContent,
@@ -73,7 +73,7 @@ func toZaiMessage(m *schema.Message) (zai.Message, error) {
 	case schema.Assistant:
 		err = assistantContent(m, &out)
 		for _, tc := range m.ToolCalls {
-			call := zai.ToolCall{ID: tc.ID, Type: tc.Type, Function: zai.FunctionCall{Name: tc.Function.Name, Arguments: tc.Function.Arguments}}
+			call := zai.ToolCall{ID: tc.ID, Type: zai.ToolType(tc.Type), Function: zai.FunctionCall{Name: tc.Function.Name, Arguments: tc.Function.Arguments}}
 			if tc.Index != nil {
 				call.Index = *tc.Index
 			}
@@ -287,7 +287,7 @@ func fromCompletion(resp *zai.ChatCompletion) (*schema.Message, error) {
 	for _, tc := range zm.ToolCalls {
 		out.ToolCalls = append(out.ToolCalls, toolCall(tc, idx.assign(tc.Index, tc.ID)))
 	}
-	out.ResponseMeta = &schema.ResponseMeta{FinishReason: ch.FinishReason, Usage: tokenUsage(&resp.Usage)}
+	out.ResponseMeta = &schema.ResponseMeta{FinishReason: string(ch.FinishReason), Usage: tokenUsage(&resp.Usage)}
 	if len(resp.WebSearch) > 0 {
 		out.Extra = map[string]any{WebSearchKey: resp.WebSearch}
 	}
@@ -298,7 +298,7 @@ func toolCall(tc zai.ToolCall, index int) schema.ToolCall {
 	return schema.ToolCall{
 		Index:    &index,
 		ID:       tc.ID,
-		Type:     tc.Type,
+		Type:     string(tc.Type),
 		Function: schema.FunctionCall{Name: tc.Function.Name, Arguments: tc.Function.Arguments},
 	}
 }
@@ -382,7 +382,7 @@ func (c *chunkConverter) convert(chunk *zai.ChatCompletionChunk) *schema.Message
 		}
 		empty = d.Content == "" && d.ReasoningContent == "" && len(d.ToolCalls) == 0
 		if ch.FinishReason != "" {
-			msg.ResponseMeta = &schema.ResponseMeta{FinishReason: ch.FinishReason}
+			msg.ResponseMeta = &schema.ResponseMeta{FinishReason: string(ch.FinishReason)}
 		}
 	}
 	if u := tokenUsage(chunk.Usage); u != nil {

@@ -12,7 +12,7 @@ import (
 // implementation-specific options.
 type callOptions struct {
 	thinking        *zai.Thinking
-	reasoningEffort string
+	reasoningEffort zai.ReasoningEffort
 	toolStream      bool
 	webSearch       *zai.WebSearch
 	requestOptions  []zai.Option
@@ -25,7 +25,7 @@ func WithThinking(t zai.Thinking) model.Option {
 
 // WithReasoningEffort sets the thinking depth for one call, such as
 // zai.ReasoningEffortLow, over Config.ReasoningEffort.
-func WithReasoningEffort(effort string) model.Option {
+func WithReasoningEffort(effort zai.ReasoningEffort) model.Option {
 	return model.WrapImplSpecificOptFn(func(o *callOptions) { o.reasoningEffort = effort })
 }
 
