@@ -39,15 +39,26 @@ func callWith[T any](ctx context.Context, s *settings, r *core.Request) (*T, err
 	if r.Check == nil {
 		r.Check = checkBody(hasErrorEnvelope)
 	}
-	resp, err := exchange(ctx, s, r)
-	if err != nil {
-		return nil, err
-	}
 	out := new(T)
-	if err := decodeInto(resp, out); err != nil {
+	if err := callInto(ctx, s, r, out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// callInto sends a buffered request and decodes its JSON body into out (nil
+// discards it): callWith for a destination the caller owns (Client.Do).
+func callInto(ctx context.Context, s *settings, r *core.Request, out any) error {
+	resp, trace, err := exchange(ctx, s, r)
+	if err != nil {
+		return err
+	}
+	if err := decodeInto(resp, out); err != nil {
+		trace.fail(err)
+		return err
+	}
+	trace.done(out, resp.Body)
+	return nil
 }
 
 // openStream sends a streaming request and wraps the body. A JSON body
@@ -70,7 +81,7 @@ func openStreamWith[T any](ctx context.Context, s *settings, r *core.Request, pr
 		check = checkBody(hasErrorEnvelope)
 	}
 	r.Check = nil // a stream's body is not buffered by the core
-	resp, err := exchange(ctx, s, r)
+	resp, trace, err := exchange(ctx, s, r)
 	if err != nil {
 		return nil, err
 	}
@@ -78,9 +89,12 @@ func openStreamWith[T any](ctx context.Context, s *settings, r *core.Request, pr
 	st.prepare = prepare
 	if isJSON(resp.Header.Get("Content-Type")) {
 		if err := st.takeJSON(resp.StatusCode, resp.Header, check); err != nil {
-			return nil, finishError(s.Redact(err))
+			err = finishError(s.Redact(err))
+			trace.fail(err)
+			return nil, err
 		}
 	}
+	st.trace = trace // the stream ends the call
 	return st, nil
 }
 
@@ -94,9 +108,13 @@ func download(ctx context.Context, c *Client, r *core.Request, opts []Option) (*
 	}
 	check := r.Check
 	r.Check, r.Unbuffered = nil, true
-	resp, err := exchange(ctx, s, r)
-	if err != nil || check == nil || !isJSON(resp.Header.Get("Content-Type")) {
-		return resp, err
+	resp, trace, err := exchange(ctx, s, r)
+	if err != nil {
+		return nil, err
+	}
+	if check == nil || !isJSON(resp.Header.Get("Content-Type")) {
+		trace.done(nil, nil) // the caller reads the body: the call ends at the headers
+		return resp, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Reader, maxJSONInsteadOfStream))
 	if err == nil {
@@ -106,8 +124,11 @@ func download(ctx context.Context, c *Client, r *core.Request, opts []Option) (*
 	}
 	if err != nil {
 		resp.Reader.Close()
-		return nil, finishError(s.Redact(err))
+		err = finishError(s.Redact(err))
+		trace.fail(err)
+		return nil, err
 	}
+	trace.done(nil, nil)
 	resp.Reader = struct {
 		io.Reader
 		io.Closer
@@ -115,13 +136,23 @@ func download(ctx context.Context, c *Client, r *core.Request, opts []Option) (*
 	return resp, nil
 }
 
-// exchange is the only place that hands a request to the core.
-func exchange(ctx context.Context, s *settings, r *core.Request) (*core.Response, error) {
+// exchange is the only place that hands a request to the core. The trace
+// it returns (nil when nothing observes the call) is the caller's to end;
+// on an error exchange ends it.
+func exchange(ctx context.Context, s *settings, r *core.Request) (*core.Response, *callTrace, error) {
+	trace := s.newTrace(r)
 	resp, err := s.Do(ctx, r)
 	if err != nil {
-		return nil, finishError(codingPlanHint(s, r, err))
+		var mwErr *core.MiddlewareError
+		if errors.As(err, &mwErr) && error(mwErr) == err {
+			err = mwErr.Err // a middleware's own error is returned as it is
+		} else {
+			err = finishError(codingPlanHint(s, r, err))
+		}
+		trace.fail(err)
+		return nil, nil, err
 	}
-	return resp, nil
+	return resp, trace, nil
 }
 
 // finishError gives an error from the core its final form, once: a timeout

@@ -117,6 +117,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
+	s.built = true
 	c := &Client{opts: s}
 	c.Chat = &ChatService{Completions: &ChatCompletionService{client: c}}
 	c.Images = &ImageService{client: c}

@@ -77,14 +77,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 	if err != nil {
 		return err
 	}
-	resp, err := exchange(ctx, s, r)
-	if err != nil {
-		return err
-	}
-	if out == nil {
-		return nil
-	}
-	return decodeInto(resp, out)
+	return callInto(ctx, s, r, out)
 }
 
 // doRequest checks the arguments of Do and describes its request.

@@ -27,10 +27,16 @@
 // Services hang off the client: Chat.Completions, Images, Videos,
 // AsyncResult, Audio.Transcriptions, Audio.Speech, Voices, Embeddings,
 // WebSearch, Reader, Tokenizer, Moderations, Rerank, Files, FileParser,
-// Batches, Agents and OCR. Method names follow one rule: a verb (Create,
-// Generate, Get, List, Parse, Wait, ...), with <Verb>Async for the form that
-// submits a task and <Verb>Stream for the streaming form. Each method's doc
-// gives its route.
+// Batches, Agents, OCR, Models and CodingPlan; Client.Do reaches any other
+// endpoint through the same core. Method names follow one rule: a verb
+// (Create, Generate, Get, List, Parse, Wait, ...), with <Verb>Async for the
+// form that submits a task and <Verb>Stream for the streaming form. Each
+// method's doc gives its route.
+//
+// WithMiddleware wraps every attempt, WithObserver sees every logical call
+// (the zaiotel module builds OpenTelemetry on it), WithResponseInto hands
+// back the final response's headers, and WithMaxConcurrency bounds the
+// requests a client has in flight.
 //
 // # Chat and streams
 //

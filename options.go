@@ -32,6 +32,10 @@ type settings struct {
 	pollProgress func(*AsyncResult) // called with each polled result
 
 	now func() time.Time // test hook for the JWT clock
+
+	hooks // observers and WithResponseInto (observe.go)
+
+	built bool // NewClient is done: options now apply to one call
 }
 
 // secret holds the API key and never prints it.
@@ -221,6 +225,69 @@ func withTestHooks(sleep func(context.Context, time.Duration) error, jitter func
 	return func(s *settings) error {
 		s.Sleep, s.Jitter, s.now = sleep, jitter, now
 		s.signer = nil // re-create with the new clock
+		return nil
+	}
+}
+
+// WithResponseInto stores the final attempt's *http.Response in *dst when
+// the call ends: its status and headers (X-Log-Id, rate-limit headers), with
+// the body already read (for a stream, owned by the stream; for a download,
+// by the caller). It is set when the call fails with an HTTP error too, and
+// set to nil when the last attempt got no response. It is meant for one
+// call: given to NewClient, every call writes to the same *dst.
+func WithResponseInto(dst **http.Response) Option {
+	return func(s *settings) error {
+		if dst == nil {
+			return invalidf("WithResponseInto(nil)")
+		}
+		s.responseInto = dst
+		return nil
+	}
+}
+
+// WithMaxRetryDelay caps every wait between attempts at d: the backoff and
+// a server's Retry-After alike (which is otherwise honoured up to 60 s).
+// Zero restores the default.
+func WithMaxRetryDelay(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return invalidf("WithMaxRetryDelay(%s)", d)
+		}
+		s.MaxRetryDelay = d
+		return nil
+	}
+}
+
+// WithMaxConcurrency lets at most n requests of the client be in flight at
+// once; further calls wait for a slot, or fail with their context's error
+// when it ends first. A slot is held for one attempt (not while waiting to
+// retry), and a stream or download keeps its slot until its body is read
+// to the end or closed, so close every stream. The limit belongs to the
+// client: given to NewClient it creates the client's slots; given to a call
+// it changes nothing (the call uses the client's slots, if any).
+func WithMaxConcurrency(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return invalidf("WithMaxConcurrency(%d)", n)
+		}
+		// The slots belong to the client: a call's settings copy them, and
+		// a per-call option cannot make a second set.
+		if !s.built {
+			s.Limiter = make(semaphore, n)
+		}
+		return nil
+	}
+}
+
+// WithOptions bundles options into one, applied in order, for packages
+// that hand out a single Option (zaiotel.Instrument).
+func WithOptions(opts ...Option) Option {
+	return func(s *settings) error {
+		for _, o := range opts {
+			if err := o(s); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 }

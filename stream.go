@@ -55,6 +55,8 @@ type Stream[T any] struct {
 	idleFired  atomic.Bool
 	userClosed atomic.Bool
 	closeErr   error
+
+	trace *callTrace // the call's observers; nil when none
 }
 
 // streamEnder is implemented by chunk types that can mark the end of a
@@ -170,6 +172,10 @@ func (s *Stream[T]) Next() bool {
 	if s.whole != nil {
 		s.cur, s.whole = *s.whole, nil
 		s.done = true // the body is read and closed; Err stays nil
+		if s.trace != nil {
+			s.trace.chunk(&s.cur)
+			s.trace.endStream(nil)
+		}
 		return true
 	}
 	for {
@@ -223,6 +229,9 @@ func (s *Stream[T]) Next() bool {
 		}
 		if e, ok := any(&s.cur).(streamEnder); ok && e.streamEnded() {
 			s.ended = true
+		}
+		if s.trace != nil {
+			s.trace.chunk(&s.cur)
 		}
 		return true
 	}
@@ -282,6 +291,9 @@ func (s *Stream[T]) finish(err error) {
 	var zero T
 	s.cur = zero
 	s.closeBody()
+	if s.trace != nil {
+		s.trace.endStream(err)
+	}
 }
 
 // Draining bounds: a server normally ends the body right after [DONE].
@@ -314,6 +326,9 @@ func (s *Stream[T]) Err() error { return s.err }
 func (s *Stream[T]) Close() error {
 	s.userClosed.Store(true)
 	s.closeBody()
+	if s.trace != nil {
+		s.trace.endStream(nil) // a stream closed early ends its call without an error
+	}
 	return s.closeErr
 }
 

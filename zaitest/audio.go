@@ -231,6 +231,41 @@ func (s *Server) speech(w http.ResponseWriter, req *Request) {
 	writeEvent(w, "[DONE]")
 }
 
+// speechCustom answers POST /audio/customization (multipart: model, input,
+// voice_text, voice_data): the Tone of input as /audio/speech makes it, a
+// WAV with the text inside for response_format "wav", raw PCM otherwise.
+// The voice sample must be there, but it does not change the sound.
+func (s *Server) speechCustom(w http.ResponseWriter, req *Request) {
+	f, err := parseForm(req)
+	if err != nil {
+		writeError(w, 400, "1210", "Incorrect API call parameters: "+err.Error())
+		return
+	}
+	if !needModel(w, f.value("model")) {
+		return
+	}
+	input := f.value("input")
+	switch {
+	case strings.TrimSpace(input) == "":
+		writeError(w, 400, "1214", "input cannot be empty")
+		return
+	case strings.TrimSpace(f.value("voice_text")) == "":
+		writeError(w, 400, "1214", "voice_text cannot be empty")
+		return
+	case len(f.files["voice_data"].data) == 0:
+		writeError(w, 400, "1214", "voice_data cannot be empty")
+		return
+	}
+	pcm := Tone(input)
+	if f.value("response_format") == "wav" {
+		w.Header().Set("Content-Type", "audio/wav")
+		w.Write(WAV(pcm, input))
+		return
+	}
+	w.Header().Set("Content-Type", "audio/pcm")
+	w.Write(pcm)
+}
+
 // voiceClone answers POST /voice/clone: the sample (file_id) must be in the
 // file store; the new PRIVATE voice joins the list and its preview, the
 // Tone of "input" as a WAV, is stored as a file with purpose

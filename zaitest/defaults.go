@@ -1,6 +1,7 @@
 package zaitest
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -376,6 +377,21 @@ func vector(text string, dims int) []float64 {
 	return v
 }
 
+// searchPages are the pages the search defaults find for query: min(n, 3)
+// of them (3 when n is not positive), the same for /web_search and /tools.
+func searchPages(query string, n int) []map[string]any {
+	if n <= 0 || n > 3 {
+		n = 3
+	}
+	pages := make([]map[string]any, n)
+	for i := range pages {
+		pages[i] = map[string]any{"title": fmt.Sprintf("Result %d for %s", i+1, query),
+			"content": "A page about " + query + ".", "link": fmt.Sprintf("https://zaitest.invalid/search/%d", i+1),
+			"media": "zaitest", "icon": "", "refer": fmt.Sprintf("ref_%d", i+1)}
+	}
+	return pages
+}
+
 func (s *Server) webSearch(w http.ResponseWriter, req *Request) {
 	var p struct {
 		SearchQuery string `json:"search_query"`
@@ -386,20 +402,82 @@ func (s *Server) webSearch(w http.ResponseWriter, req *Request) {
 		writeError(w, 400, "1214", "search_query cannot be empty")
 		return
 	}
-	n := p.Count
-	if n <= 0 || n > 3 {
-		n = 3
-	}
-	results := make([]any, n)
-	for i := range results {
-		results[i] = map[string]any{"title": fmt.Sprintf("Result %d for %s", i+1, p.SearchQuery),
-			"content": "A page about " + p.SearchQuery + ".", "link": fmt.Sprintf("https://zaitest.invalid/search/%d", i+1),
-			"media": "zaitest", "icon": "", "refer": fmt.Sprintf("ref_%d", i+1), "publish_date": "2026-01-01"}
+	results := []any{}
+	for _, page := range searchPages(p.SearchQuery, p.Count) {
+		page["publish_date"] = "2026-01-01"
+		results = append(results, page)
 	}
 	id := w.Header().Get("X-Log-Id")
 	writeJSON(w, map[string]any{"id": id, "created": Created, "request_id": id,
 		"search_intent": []any{map[string]any{"query": p.SearchQuery, "intent": "SEARCH_ALL", "keywords": p.SearchQuery}},
 		"search_result": results})
+}
+
+// webSearchPro answers POST /tools (tool web-search-pro): the search of the
+// last user message as three tool calls of a "tool" message, an intent
+// (call_1), the pages /web_search finds (call_2) and a recommended query
+// "More about <query>" (call_3). Streamed, one call per chunk, the intent
+// and the recommendation as single objects as the live stream sends them,
+// finish_reason "stop" on the last, then [DONE].
+func (s *Server) webSearchPro(w http.ResponseWriter, req *Request) {
+	var p struct {
+		Tool      string `json:"tool"`
+		RequestID string `json:"request_id"`
+		Stream    bool   `json:"stream"`
+		Messages  []struct {
+			Role    string `json:"role"`
+			Content string `json:"content"`
+		} `json:"messages"`
+	}
+	if !decodeJSON(w, req, &p) {
+		return
+	}
+	if p.Tool != "web-search-pro" {
+		writeError(w, 400, "1214", fmt.Sprintf("tool %q is not supported", p.Tool))
+		return
+	}
+	query := ""
+	for _, m := range p.Messages {
+		if m.Role == "user" {
+			query = strings.TrimSpace(m.Content)
+		}
+	}
+	if query == "" {
+		writeError(w, 400, "1214", "messages must hold a user question")
+		return
+	}
+	intent := map[string]any{"index": 0, "query": query, "intent": "SEARCH_ALL", "keywords": strings.ToLower(query)}
+	pages := []any{}
+	for _, page := range searchPages(query, 3) {
+		page["index"] = 0
+		pages = append(pages, page)
+	}
+	recommend := map[string]any{"index": 0, "query": "More about " + query}
+	id := w.Header().Get("X-Log-Id")
+	if !p.Stream || req.forceJSON {
+		writeJSON(w, map[string]any{"id": id, "created": Created, "request_id": cmp.Or(p.RequestID, id),
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "tool",
+				"tool_calls": []any{
+					map[string]any{"id": "call_1", "type": "search_intent", "search_intent": []any{intent}},
+					map[string]any{"id": "call_2", "type": "search_result", "search_result": pages},
+					map[string]any{"id": "call_3", "type": "search_recommend", "search_recommend": []any{recommend}},
+				}}}}})
+		return
+	}
+	calls := []map[string]any{
+		{"index": 0, "id": "call_1", "type": "search_intent", "search_intent": intent},
+		{"index": 1, "id": "call_2", "type": "search_result", "search_result": pages},
+		{"index": 2, "id": "call_3", "type": "search_recommend", "search_recommend": recommend},
+	}
+	startStream(w)
+	for i, c := range calls {
+		choice := map[string]any{"index": 0, "delta": map[string]any{"role": "tool", "tool_calls": []any{c}}}
+		if i == len(calls)-1 {
+			choice["finish_reason"] = "stop"
+		}
+		writeEvent(w, map[string]any{"id": id, "created": Created, "choices": []any{choice}})
+	}
+	writeEvent(w, "[DONE]")
 }
 
 // Chunk builders for ReplyStream. Each returns one chat.completion.chunk in

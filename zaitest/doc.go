@@ -39,8 +39,13 @@
 // image URL or a video and cover URL under https://zaitest.invalid/.
 // Images (POST /images/generations) return one URL derived from the prompt.
 // Embeddings are normalised bags of hashed words (256 dimensions unless
-// asked), so texts that share words are similar. Web search returns
-// min(count, 3) results.
+// asked), so texts that share words are similar. Web search
+// (POST /web_search) returns min(count, 3) results. Web-search-pro
+// (POST /tools, tool "web-search-pro") searches for the last user message
+// and answers with the same three pages as three tool calls of a "tool"
+// message: search_intent (call_1), search_result (call_2) and
+// search_recommend (call_3, "More about <query>"); streamed, one call per
+// chunk, finish_reason "stop" on the last, then [DONE].
 //
 // Audio. Speech (POST /audio/speech) is a 440 Hz Tone, 24 kHz 16-bit mono,
 // 20 ms per character of input (100 ms to 2 s): raw PCM (audio/pcm) by
@@ -52,7 +57,9 @@
 // reads it back, so speech transcribes to its input; other audio transcribes
 // to "Transcript of <file name>: <n> bytes of audio.". Streamed, the
 // transcript comes as one transcript.text.delta per word, then
-// transcript.text.done and [DONE].
+// transcript.text.done and [DONE]. Custom speech (POST /audio/customization,
+// multipart) needs model, input, voice_text and a voice_data file, and
+// answers as speech does (WAV for "wav", PCM otherwise; never streamed).
 //
 // Voices. GET /voice/list lists the official voices, then cloned ones,
 // filtered by voiceName and voiceType. POST /voice/clone needs a file_id in
@@ -107,6 +114,18 @@
 // "Page at <host>". GET /models lists glm-4.5, glm-4.5-air, glm-4.6,
 // glm-4.7, glm-4.7-flash, glm-5.1 and glm-5.3, owned by "z-ai".
 //
+// Coding Plan (GET /api/monitor/usage/..., Request.Path "/monitor/...").
+// Every answer is wrapped in {"code":200,"msg","data","success":true}. The
+// quota (quota/limit) is a "pro" plan: a 5-hour TOKENS_LIMIT window 30 %
+// used, a weekly one 12 % used and a monthly TIME_LIMIT of 1000 tool calls
+// with 42 used (30 search-prime, 10 web-reader, 2 zread), resetting 5 hours,
+// 7 days and 31 days after Created. Usage (model-usage, tool-usage) cuts
+// startTime..endTime (UTC+8, both required, else 400 with "success":false)
+// into hourly buckets, or daily ones for a window over 24 hours (at most
+// 100). Bucket n (hours or days since the epoch, UTC+8) holds 2 + n%7
+// GLM-4.7 calls of 1500 tokens each, n%3 web searches, n%2 web reads and
+// one zread call when n%5 is 0, so overlapping windows agree.
+//
 // # Scripts
 //
 // Reply, ReplyStream, ReplyError and ReplyDefault queue replies, taken in
@@ -116,11 +135,16 @@
 //
 //	srv.ReplyDefault().ArgumentsAsObject()        // tool-call arguments as a JSON object
 //	srv.ReplyError(200, "1301", "unsafe")         // an error envelope with HTTP 200
-//	srv.ReplyDefault().On("POST", "/v1/agents").AgentStatusFailed("1113", "no balance") // status 200, "failed"
+//	srv.ReplyDefault().On("POST", "/v1/agents").AgentFailed("1113", "no balance") // status 200, "failed"
 //	srv.ReplyDefault().AsJSON()                   // a stream request answered as plain JSON
 //	srv.ReplyDefault().StallAfterHeaders()        // headers, then silence
 //	srv.ReplyDefault().DropMidBody()              // half the body, then a reset connection
 //	srv.ReplyStream(zaitest.Text("a"), zaitest.Text("b")).DropAfter(1)
+//
+// ErrorInBody, StallAfterHeaders, DropMidBody and the stream faults work on
+// every endpoint; AsJSON on every stream (chat, transcription, speech,
+// agents, web-search-pro); ArgumentsAsObject on chat tool calls;
+// AgentStatusFailed on the agents endpoints.
 //
 // # Record and replay
 //

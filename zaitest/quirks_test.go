@@ -74,7 +74,7 @@ func TestQuirkErrorEnvelopeWith200(t *testing.T) {
 func TestQuirkAgentFailedWith200(t *testing.T) {
 	srv := zaitest.NewServer(t)
 	client := srv.Client()
-	srv.ReplyDefault().On("POST", "/v1/agents").AgentStatusFailed("1113", "Your account balance is insufficient.")
+	srv.ReplyDefault().On("POST", "/v1/agents").AgentFailed("1113", "Your account balance is insufficient.")
 	_, err := client.Agents.Invoke(ctx, zai.NewTranslationRequest("hi", zai.TranslationVariables{}))
 	var apiErr *zai.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.Code != "1113" || !errors.Is(err, zai.ErrQuotaExceeded) {
@@ -217,4 +217,107 @@ func TestReplyStreamBuildersForOtherStreams(t *testing.T) {
 	if strings.Join(phases, ",") != "thinking:hm,answer:Done." {
 		t.Fatal(phases)
 	}
+}
+
+// The quirks bend the answers of the newer endpoints too.
+func TestQuirksOnNewEndpoints(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	client := srv.Client(zai.WithMaxRetries(0))
+	custom := func() zai.SpeechCustomizationRequest {
+		return zai.SpeechCustomizationRequest{Model: "cogtts", Input: "hi", VoiceText: "sample",
+			VoiceData: zai.FileInput{Reader: strings.NewReader("RIFF sample"), Name: "s.wav"}, ResponseFormat: zai.SpeechFormatWAV}
+	}
+	var apiErr *zai.APIError
+
+	t.Run("ErrorInBody", func(t *testing.T) {
+		srv.ReplyDefault().On("POST", "/tools").ErrorInBody("1301", "unsafe")
+		if _, err := client.WebSearch.SearchPro(ctx, proReq("q")); !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || !errors.Is(err, zai.ErrContentFiltered) {
+			t.Fatalf("search pro: %v", err)
+		}
+		srv.ReplyDefault().On("POST", "/audio/customization").ErrorInBody("1113", "no balance")
+		if _, err := client.Audio.Speech.CreateCustom(ctx, custom()); !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || !errors.Is(err, zai.ErrQuotaExceeded) {
+			t.Fatalf("custom speech: %v", err)
+		}
+		srv.ReplyDefault().On("GET", "/monitor/usage/quota/limit").ErrorInBody("1000", "Authentication Failed")
+		if _, err := client.CodingPlan.GetQuota(ctx); !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || !errors.Is(err, zai.ErrAuthentication) {
+			t.Fatalf("quota: %v", err)
+		}
+	})
+
+	t.Run("AsJSON", func(t *testing.T) {
+		srv.ReplyDefault().AsJSON()
+		resp := do(t, srv, "POST", "/tools", `{"tool":"web-search-pro","stream":true,"messages":[{"role":"user","content":"Go Generics"}]}`)
+		var whole zai.WebSearchProResponse
+		decode(t, resp, &whole)
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || proSummary(whole.Choices[0].Message.ToolCalls) != wantPro {
+			t.Fatalf("%s %+v", resp.Header.Get("Content-Type"), whole)
+		}
+		// Through the SDK the JSON body is the stream's one chunk.
+		srv.ReplyDefault().AsJSON()
+		stream, err := client.WebSearch.SearchProStream(ctx, proReq("Go Generics"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for c, err := range stream.All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if !strings.Contains(string(c.RawJSON()), `"message":{"role":"tool"`) {
+				t.Fatalf("%s", c.RawJSON())
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d chunks", n)
+		}
+	})
+
+	t.Run("StallAfterHeaders", func(t *testing.T) {
+		srv.ReplyDefault().StallAfterHeaders()
+		sctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		stream, err := client.WebSearch.SearchProStream(sctx, proReq("q"))
+		if err != nil {
+			t.Fatalf("headers were sent, so the stream opens: %v", err)
+		}
+		for stream.Next() {
+			t.Fatal("an event from a stalled stream")
+		}
+		if !errors.Is(stream.Err(), context.DeadlineExceeded) {
+			t.Fatal(stream.Err())
+		}
+		srv.ReplyDefault().StallAfterHeaders()
+		qctx, qcancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer qcancel()
+		if _, err := client.CodingPlan.GetQuota(qctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("quota: %v", err)
+		}
+	})
+
+	t.Run("DropMidBody", func(t *testing.T) {
+		srv.ReplyDefault().DropMidBody()
+		stream, err := client.WebSearch.SearchProStream(ctx, proReq("q"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for stream.Next() {
+		}
+		if !errors.Is(stream.Err(), io.ErrUnexpectedEOF) {
+			t.Fatalf("stream: %v", stream.Err())
+		}
+		srv.ReplyDefault().DropMidBody()
+		if _, err := client.CodingPlan.GetToolUsage(ctx, zai.UsageRequest{Start: time.Unix(zaitest.Created, 0), End: time.Unix(zaitest.Created, 0).Add(time.Hour)}); err == nil {
+			t.Fatal("half a usage body decoded")
+		}
+		srv.ReplyDefault().DropMidBody()
+		resp, err := client.Audio.Speech.CreateCustom(ctx, custom())
+		if err == nil {
+			_, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		if err == nil {
+			t.Fatal("half the audio read without an error")
+		}
+	})
 }

@@ -382,7 +382,7 @@ type recorder struct {
 // upstream is the real URL of a request.
 func (rc *recorder) upstream(req *Request) string {
 	u := rc.base + req.Path
-	if strings.HasPrefix(req.Path, "/v1/agents") {
+	if isRootPath(req.Path) {
 		root := strings.TrimSuffix(rc.base, "/paas/v4")
 		if root != rc.base {
 			root = strings.TrimSuffix(root, "/coding")

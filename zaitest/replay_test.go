@@ -68,6 +68,46 @@ func session(t *testing.T, client *zai.Client) []string {
 	}
 	add("transcript", tr.Text)
 
+	// A stream that is not chat, sent as a multipart form.
+	events, err := client.Audio.Transcriptions.CreateStream(ctx, zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Reader: bytes.NewReader(wav), Name: "say.wav"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev, err := range events.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("transcript event", string(ev.Type), ev.Delta)
+	}
+
+	// A multipart upload whose answer is binary.
+	custom, err := client.Audio.Speech.CreateCustom(ctx, zai.SpeechCustomizationRequest{Model: "cogtts", Input: "in my voice", VoiceText: "say it",
+		VoiceData: zai.FileInput{Reader: bytes.NewReader(wav), Name: "sample.wav"}, ResponseFormat: zai.SpeechFormatWAV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	customWAV, _ := io.ReadAll(custom.Body)
+	custom.Body.Close()
+	add("custom speech", custom.ContentType, len(customWAV))
+
+	pro, err := client.WebSearch.SearchProStream(ctx, proReq("record me"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, err := range pro.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("search pro", string(c.RawJSON()))
+	}
+
+	// A route under the /api root that is not agents.
+	quota, err := client.CodingPlan.GetQuota(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("quota", string(quota.RawJSON()))
+
 	f, err := client.Files.Upload(ctx, zai.FileUploadRequest{File: zai.FileInput{Reader: strings.NewReader("notes"), Name: "notes.txt"}, Purpose: zai.FilePurposeAgent})
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +144,15 @@ func session(t *testing.T, client *zai.Client) []string {
 	_, err = client.Chat.Completions.Create(ctx, zai.ChatCompletionRequest{Model: "", Messages: []zai.Message{zai.UserMessage("x")}}, zai.WithMaxRetries(0))
 	add("error", err != nil)
 	return out
+}
+
+// compact returns JSON without its indentation.
+func compact(b []byte) string {
+	var buf bytes.Buffer
+	if json.Compact(&buf, b) != nil {
+		return ""
+	}
+	return buf.String()
 }
 
 func TestRecordThenReplay(t *testing.T) {
@@ -143,17 +192,41 @@ func TestRecordThenReplay(t *testing.T) {
 	if err := json.Unmarshal(raw, &c); err != nil {
 		t.Fatal(err)
 	}
-	var sawStream, sawForm, sawBinary, sawRedacted bool
-	for _, e := range c.Exchanges {
-		if len(e.Events) > 0 {
-			sawStream = strings.HasPrefix(e.Events[0], "data: {") && strings.HasSuffix(e.Events[0], "\n\n") && e.Events[len(e.Events)-1] == "data: [DONE]\n\n"
-		}
-		sawForm = sawForm || (e.RequestForm != nil && e.RequestForm.Files["file"].SHA256 != "")
-		sawBinary = sawBinary || e.BodyBase64 != ""
-		sawRedacted = sawRedacted || strings.Contains(string(e.Body), "key REDACTED")
+	saw := map[string]bool{}
+	framed := func(e zaitest.Exchange) bool {
+		return len(e.Events) > 1 && strings.HasPrefix(e.Events[0], "data: {") && strings.HasSuffix(e.Events[0], "\n\n") &&
+			e.Events[len(e.Events)-1] == "data: [DONE]\n\n"
 	}
-	if c.Version != 1 || !sawStream || !sawForm || !sawBinary || !sawRedacted {
-		t.Fatalf("stream %v form %v binary %v redacted %v in\n%s", sawStream, sawForm, sawBinary, sawRedacted, raw)
+	for _, e := range c.Exchanges {
+		route := e.Method + " " + e.Path
+		switch {
+		case route == "POST /chat/completions" && framed(e):
+			saw["chat stream"] = true
+		case route == "POST /audio/transcriptions" && framed(e) && e.RequestForm != nil && e.RequestForm.Files["file"].SHA256 != "":
+			saw["transcription stream, sent as a form"] = true
+		case route == "POST /v1/agents" && framed(e):
+			saw["agents stream"] = true
+		case route == "POST /tools" && framed(e):
+			saw["web-search-pro stream"] = true
+		case route == "POST /files" && e.RequestForm != nil && e.RequestForm.Files["file"].Name == "notes.txt" && e.RequestForm.Fields["purpose"][0] == "agent":
+			saw["file upload form"] = true
+		case route == "POST /audio/customization" && e.RequestForm != nil && e.RequestForm.Files["voice_data"].Size == len(zaitest.WAV(zaitest.Tone("say it"), "say it")) && e.BodyBase64 != "":
+			saw["custom speech form, binary answer"] = true
+		case route == "GET /monitor/usage/quota/limit" && strings.Contains(compact(e.Body), `"level":"pro"`):
+			saw["monitor"] = true
+		}
+		if strings.Contains(string(e.Body), "key REDACTED") {
+			saw["redacted"] = true
+		}
+	}
+	for _, want := range []string{"chat stream", "transcription stream, sent as a form", "agents stream", "web-search-pro stream",
+		"file upload form", "custom speech form, binary answer", "monitor", "redacted"} {
+		if !saw[want] {
+			t.Errorf("the cassette lacks a %s", want)
+		}
+	}
+	if c.Version != 1 || t.Failed() {
+		t.Fatalf("version %d in\n%s", c.Version, raw)
 	}
 
 	t.Run("replay", func(t *testing.T) {

@@ -6,8 +6,10 @@ import (
 	"net/http"
 )
 
-// routes lists every endpoint the server answers by default. Paths are
-// relative to the base URL, as in Request.Path.
+// routes lists every endpoint the server answers by default. Paths are as
+// in Request.Path: relative to the base URL, or to the /api root for agents
+// and the monitor. TestEveryRouteHasADefault checks that it covers every
+// route the SDK sends to.
 func (s *Server) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	h := func(pattern string, f func(http.ResponseWriter, *Request)) { m.HandleFunc(pattern, s.handle(f)) }
@@ -21,10 +23,12 @@ func (s *Server) routes() *http.ServeMux {
 	h("GET /async-result/{id}", func(w http.ResponseWriter, r *Request) { s.poll(w, r.pathValue("id")) })
 	h("POST /embeddings", s.embeddings)
 	h("POST /web_search", s.webSearch)
+	h("POST /tools", s.webSearchPro)
 
 	// Audio and voices (audio.go).
 	h("POST /audio/transcriptions", s.transcribe)
 	h("POST /audio/speech", s.speech)
+	h("POST /audio/customization", s.speechCustom)
 	h("POST /voice/clone", s.voiceClone)
 	h("GET /voice/list", s.voiceList)
 	h("POST /voice/delete", s.voiceDelete)
@@ -57,6 +61,11 @@ func (s *Server) routes() *http.ServeMux {
 	h("POST /tokenizer", s.tokenizer)
 	h("POST /reader", s.reader)
 	h("GET /models", s.models)
+
+	// The GLM Coding Plan monitor, under the /api root (monitor.go).
+	h("GET /monitor/usage/quota/limit", s.quota)
+	h("GET /monitor/usage/model-usage", s.modelUsage)
+	h("GET /monitor/usage/tool-usage", s.toolUsage)
 
 	h("/", func(w http.ResponseWriter, r *Request) {
 		writeError(w, http.StatusNotFound, "1222", fmt.Sprintf("API %s %s does not exist in zaitest", r.Method, r.Path))

@@ -103,8 +103,9 @@ func (s *Server) Client(opts ...zai.Option) *zai.Client {
 // Request is a request as the server received it.
 type Request struct {
 	Method string
-	// Path is relative to the base URL ("/chat/completions"), or starts with
-	// "/v1/agents" for agents.
+	// Path is relative to the base URL ("/chat/completions"), or, for the
+	// endpoints under the host's /api root, relative to that root:
+	// "/v1/agents..." for agents, "/monitor/..." for the Coding Plan.
 	Path   string
 	Query  string
 	Header http.Header
@@ -174,14 +175,28 @@ func (s *Server) Reset() {
 
 const basePath = "/api/paas/v4"
 
+// rootPrefixes are the paths, relative to the host's /api root, of the
+// endpoints that live outside the base URL.
+var rootPrefixes = []string{"/v1/", "/monitor/"}
+
+// isRootPath reports whether a Request.Path is relative to the /api root.
+func isRootPath(p string) bool {
+	for _, pre := range rootPrefixes {
+		if strings.HasPrefix(p, pre) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	path := r.URL.Path
 	switch {
 	case strings.HasPrefix(path, basePath):
 		path = strings.TrimPrefix(path, basePath)
-	case strings.HasPrefix(path, "/api/v1/"):
-		path = strings.TrimPrefix(path, "/api")
+	case strings.HasPrefix(path, "/api/") && isRootPath(path[len("/api"):]):
+		path = path[len("/api"):]
 	}
 	req := Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body}
 	s.mu.Lock()
@@ -613,7 +628,7 @@ func (sc *Scripted) ErrorInBody(code, msg string) *Scripted {
 // endpoints send it, with HTTP 200:
 //
 //	{"id":"...","agent_id":"<from the request>","status":"failed","error":{"code":code,"message":msg}}
-func (sc *Scripted) AgentStatusFailed(code, msg string) *Scripted {
+func (sc *Scripted) AgentFailed(code, msg string) *Scripted {
 	return sc.set(func() { sc.agentFailed = []string{code, msg} })
 }
 

@@ -1,7 +1,8 @@
 // Agent: a multi-tool loop. The model plans a day out, calling typed Go
 // functions (weather, local time, events) as often as it needs; the
 // ToolRunner runs the calls of each turn in parallel, sends the results
-// back, and stops when the model answers.
+// back, and stops when the model answers. With ZAI_API_KEY set it calls the
+// real API; without, the built-in fake server plays a scripted model.
 //
 //	go run ./examples/agent
 package main
@@ -9,7 +10,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"strings"
 	"time"
 
@@ -51,6 +51,12 @@ var events = []Event{
 }
 
 func main() {
+	if err := run(context.Background()); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
 	client, done := demo.ScriptedClient(script)
 	defer done()
 
@@ -87,9 +93,9 @@ func main() {
 	runner.MaxTurns = 6
 
 	tokens := 0
-	for turn, err := range runner.All(context.Background()) {
+	for turn, err := range runner.All(ctx) {
 		if err != nil {
-			log.Fatal(err) // errors.Is(err, zai.ErrMaxTurns) if the model never stops
+			return err // errors.Is(err, zai.ErrMaxTurns) if the model never stops
 		}
 		tokens += turn.Usage.TotalTokens
 		msg := turn.Choices[0].Message
@@ -110,6 +116,7 @@ func main() {
 		}
 	}
 	fmt.Printf("\n%d messages, %d tokens\n", len(runner.Request.Messages), tokens)
+	return nil
 }
 
 // script plays a model that asks for the weather and the time together,

@@ -1,4 +1,6 @@
-// Chat: one request, one reply, token usage.
+// Chat: one request, one reply, token usage. With ZAI_API_KEY set it calls
+// the real API; without, the built-in fake server (which echoes the
+// question).
 //
 //	go run ./examples/chat
 package main
@@ -6,17 +8,22 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 
 	"github.com/zai-go/zai"
 	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
+	if err := run(context.Background()); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
 	client, done := demo.Client()
 	defer done()
 
-	resp, err := client.Chat.Completions.Create(context.Background(), zai.ChatCompletionRequest{
+	resp, err := client.Chat.Completions.Create(ctx, zai.ChatCompletionRequest{
 		Model: zai.ModelGLM4_7Flash,
 		Messages: []zai.Message{
 			zai.SystemMessage("You are a concise assistant."),
@@ -25,9 +32,10 @@ func main() {
 		Thinking: &zai.Thinking{Type: zai.ThinkingTypeDisabled},
 	})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println(resp.Choices[0].Message.Content)
 	fmt.Printf("tokens: %d prompt + %d completion = %d\n",
 		resp.Usage.PromptTokens, resp.Usage.CompletionTokens, resp.Usage.TotalTokens)
+	return nil
 }

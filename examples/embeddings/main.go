@@ -11,13 +11,18 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 
 	"github.com/zai-go/zai"
 	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
+	if err := run(context.Background()); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
 	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
 	defer done()
 	sentences := []string{
@@ -25,13 +30,13 @@ func main() {
 		"A kitten was resting on the rug.",
 		"Interest rates rose by a quarter point.",
 	}
-	resp, err := client.Embeddings.CreateBatched(context.Background(), zai.EmbeddingRequest{
+	resp, err := client.Embeddings.CreateBatched(ctx, zai.EmbeddingRequest{
 		Model:      zai.ModelEmbedding3,
 		Input:      zai.EmbeddingTexts(sentences...),
 		Dimensions: zai.Ptr(512),
 	})
 	if err != nil {
-		fail(err)
+		return err
 	}
 	for i := range sentences {
 		for j := i + 1; j < len(sentences); j++ {
@@ -39,6 +44,7 @@ func main() {
 		}
 	}
 	fmt.Println("tokens:", resp.Usage.TotalTokens)
+	return nil
 }
 
 func cosine(a, b []float64) float64 {
@@ -49,9 +55,4 @@ func cosine(a, b []float64) float64 {
 		nb += b[i] * b[i]
 	}
 	return dot / (math.Sqrt(na) * math.Sqrt(nb))
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, err)
-	os.Exit(1)
 }

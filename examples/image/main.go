@@ -22,10 +22,17 @@ func main() {
 	if len(os.Args) > 1 {
 		prompt = strings.Join(os.Args[1:], " ")
 	}
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if err := run(ctx, prompt); err != nil {
+		cancel()
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context, prompt string) error {
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 
 	resp, err := client.Images.Generate(ctx, zai.ImageRequest{
 		Model:  zai.ModelGLMImage,
@@ -33,14 +40,10 @@ func main() {
 		Size:   "1280x1280",
 	})
 	if err != nil {
-		fail(err)
+		return err
 	}
 	for _, img := range resp.Data {
 		fmt.Println(img.URL) // the link expires after 30 days
 	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "error:", err)
-	os.Exit(1)
+	return nil
 }

@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"time"
 
 	"github.com/zai-go/zai"
@@ -15,10 +14,17 @@ import (
 )
 
 func main() {
-	client, done := demo.Client()
-	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if err := run(ctx); err != nil {
+		cancel()
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
+	client, done := demo.Client()
+	defer done()
 
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
@@ -28,19 +34,19 @@ func main() {
 	// 1. A chat completion.
 	resp, err := client.Chat.Completions.Create(ctx, req)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println("chat:", resp.Choices[0].Message.Content)
 
 	// 2. The same request, streamed.
 	stream, err := client.Chat.Completions.CreateStream(ctx, req)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Print("stream: ")
 	for chunk, err := range stream.All() {
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		for _, c := range chunk.Choices {
 			fmt.Print(c.Delta.Content)
@@ -51,12 +57,13 @@ func main() {
 	// 3. An async task, polled until it finishes.
 	task, err := client.Chat.Completions.CreateAsync(ctx, req)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println("async task:", task.ID, task.TaskStatus)
 	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollInterval(demo.PollInterval(time.Second)))
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println("async result:", res.TaskStatus, res.Choices[0].Message.Content)
+	return nil
 }

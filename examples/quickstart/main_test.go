@@ -8,8 +8,8 @@ import (
 )
 
 // TestRunsWithoutKey runs the quickstart as a newcomer would, with no key:
-// it must use the fake server, print replies and return (log.Fatal would
-// end the test binary with a failure).
+// it must use the fake server, print replies and return (a failure would
+// exit the test binary with status 1).
 func TestRunsWithoutKey(t *testing.T) {
 	t.Setenv("ZAI_API_KEY", "")
 	r, w, _ := os.Pipe()

@@ -26,8 +26,7 @@ func main() {
 		text = "你好，欢迎使用智谱语音合成。"
 	}
 	if err := run(text, *voice, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
+		demo.Fail(err)
 	}
 }
 

@@ -1,4 +1,6 @@
 // Stream: prints the model's reasoning and then its answer as they arrive.
+// With ZAI_API_KEY set it calls the real API; without, the built-in fake
+// server.
 //
 //	go run ./examples/stream
 package main
@@ -6,23 +8,28 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 
 	"github.com/zai-go/zai"
 	"github.com/zai-go/zai/examples/internal/demo"
 )
 
 func main() {
+	if err := run(context.Background()); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
 	client, done := demo.Client()
 	defer done()
 
-	stream, err := client.Chat.Completions.CreateStream(context.Background(), zai.ChatCompletionRequest{
+	stream, err := client.Chat.Completions.CreateStream(ctx, zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
 		Messages: []zai.Message{zai.UserMessage("Why is the sky blue? Two sentences.")},
 		Thinking: &zai.Thinking{Type: zai.ThinkingTypeEnabled},
 	})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 
 	var acc zai.ChatCompletionAccumulator
@@ -30,7 +37,7 @@ func main() {
 	fmt.Println("--- reasoning")
 	for chunk, err := range stream.All() {
 		if err != nil {
-			log.Fatal(err) // a broken stream says so
+			return err // a broken stream says so
 		}
 		acc.Add(chunk)
 		for _, c := range chunk.Choices {
@@ -46,4 +53,5 @@ func main() {
 	final := acc.Completion()
 	fmt.Printf("--- finish: %s, %d tokens (%d reasoning)\n", final.Choices[0].FinishReason,
 		final.Usage.TotalTokens, final.Usage.CompletionTokensDetails.ReasoningTokens)
+	return nil
 }

@@ -1,6 +1,8 @@
 // Structured output: the model's answer decoded into a Go struct, checked
 // against the struct's JSON Schema, and asked again once if it does not fit.
-// Then the same with the reply streamed as it is written.
+// Then the same with the reply streamed as it is written. With ZAI_API_KEY
+// set it calls the real API; without, the built-in fake server plays a
+// scripted model.
 //
 //	go run ./examples/structured
 package main
@@ -8,7 +10,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"strings"
 
 	"github.com/zai-go/zai"
@@ -34,9 +35,14 @@ type Ingredient struct {
 }
 
 func main() {
+	if err := run(context.Background()); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
 	client, done := demo.ScriptedClient(script)
 	defer done()
-	ctx := context.Background()
 
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
@@ -45,7 +51,7 @@ func main() {
 	}
 	recipe, resp, err := zai.CreateStructured[Recipe](ctx, client, req)
 	if err != nil {
-		log.Fatal(err) // errors.Is(err, zai.ErrStructuredOutput) if the model never complied
+		return err // errors.Is(err, zai.ErrStructuredOutput) if the model never complied
 	}
 	fmt.Printf("%s (serves %d, %d min)\n", recipe.Name, recipe.Servings, recipe.Minutes)
 	for _, in := range recipe.Ingredients {
@@ -65,7 +71,7 @@ func main() {
 	attempt := 1
 	for step, err := range zai.CreateStructuredStream[Recipe](ctx, client, req) {
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		if step.Attempt != attempt { // the first reply did not fit the schema
 			attempt = step.Attempt
@@ -77,6 +83,7 @@ func main() {
 		}
 		fmt.Print(step.Content)
 	}
+	return nil
 }
 
 // script gives the fake server replies like a real model's: the first in a

@@ -1,5 +1,7 @@
 // Tools: a full function-calling round trip. The model asks for get_weather,
-// the program runs it, and the model answers with the result.
+// the program runs it, and the model answers with the result. With
+// ZAI_API_KEY set it calls the real API; without, the built-in fake server
+// (which calls the first tool with placeholder arguments).
 //
 //	go run ./examples/tools
 package main
@@ -8,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log"
 
 	"github.com/zai-go/zai"
 	"github.com/zai-go/zai/examples/internal/demo"
@@ -20,9 +21,14 @@ func getWeather(city string) string {
 }
 
 func main() {
+	if err := run(context.Background()); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context) error {
 	client, done := demo.Client()
 	defer done()
-	ctx := context.Background()
 
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
@@ -36,12 +42,12 @@ func main() {
 
 	resp, err := client.Chat.Completions.Create(ctx, req)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	msg := resp.Choices[0].Message
 	if len(msg.ToolCalls) == 0 {
 		fmt.Println("The model answered without a tool:", msg.Content)
-		return
+		return nil
 	}
 
 	// Append the assistant's message as it is, then one result per call.
@@ -51,7 +57,7 @@ func main() {
 			City string `json:"city"`
 		}
 		if err := json.Unmarshal([]byte(call.Function.Arguments), &args); err != nil {
-			log.Fatalf("bad arguments %q: %v", call.Function.Arguments, err)
+			return fmt.Errorf("bad arguments %q: %w", call.Function.Arguments, err)
 		}
 		fmt.Printf("model calls %s(%s)\n", call.Function.Name, call.Function.Arguments)
 		req.Messages = append(req.Messages, zai.ToolMessage(call.ID, getWeather(args.City)))
@@ -59,7 +65,8 @@ func main() {
 
 	resp, err = client.Chat.Completions.Create(ctx, req)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	fmt.Println(resp.Choices[0].Message.Content)
+	return nil
 }

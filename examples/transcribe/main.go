@@ -30,8 +30,7 @@ func main() {
 		os.Exit(2)
 	}
 	if err := run(context.Background(), flag.Arg(0), *stream); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
+		demo.Fail(err)
 	}
 }
 

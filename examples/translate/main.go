@@ -24,15 +24,21 @@ func main() {
 		text = "The quick brown fox jumps over the lazy dog."
 	}
 
+	if err := run(context.Background(), text, *from, *to); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context, text, from, to string) error {
 	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
 	defer done()
-	req := zai.NewTranslationRequest(text, zai.TranslationVariables{SourceLang: *from, TargetLang: *to})
-	res, err := client.Agents.Invoke(context.Background(), req)
+	req := zai.NewTranslationRequest(text, zai.TranslationVariables{SourceLang: from, TargetLang: to})
+	res, err := client.Agents.Invoke(ctx, req)
 	if err != nil {
 		// A failed agent (for example code 1113, no balance) arrives with
 		// HTTP 200 and still comes back as a *zai.APIError.
-		done()
-		demo.Fail(err)
+		return err
 	}
 	fmt.Println(res.Text())
+	return nil
 }

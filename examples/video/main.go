@@ -23,11 +23,18 @@ func main() {
 	if len(os.Args) > 1 {
 		prompt = strings.Join(os.Args[1:], " ")
 	}
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
 	// A video takes minutes; bound the whole wait.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
+	if err := run(ctx, prompt); err != nil {
+		cancel()
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context, prompt string) error {
+	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
+	defer done()
 
 	task, err := client.Videos.Generate(ctx, zai.VideoRequest{
 		Model:   zai.ModelCogVideoX3,
@@ -36,7 +43,7 @@ func main() {
 		Size:    "1920x1080",
 	})
 	if err != nil {
-		fail(err)
+		return err
 	}
 	fmt.Println("submitted task", task.ID)
 
@@ -47,15 +54,11 @@ func main() {
 			fmt.Printf("  %s after %s\n", r.TaskStatus, time.Since(start).Round(time.Second))
 		}))
 	if err != nil {
-		fail(err) // a FAIL status matches zai.ErrTaskFailed
+		return err // a FAIL status matches zai.ErrTaskFailed
 	}
 	for _, v := range res.VideoResult {
 		fmt.Println("video:", v.URL)
 		fmt.Println("cover:", v.CoverImageURL)
 	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "error:", err)
-	os.Exit(1)
+	return nil
 }

@@ -24,23 +24,25 @@ func main() {
 	if len(os.Args) > 1 {
 		query = strings.Join(os.Args[1:], " ")
 	}
+	if err := run(context.Background(), query); err != nil {
+		demo.Fail(err)
+	}
+}
+
+func run(ctx context.Context, query string) error {
 	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
 	defer done()
-	resp, err := client.WebSearch.Search(context.Background(), zai.WebSearchRequest{
+	resp, err := client.WebSearch.Search(ctx, zai.WebSearchRequest{
 		SearchEngine:        zai.SearchEnginePrime,
 		SearchQuery:         query,
 		Count:               zai.Ptr(5),
 		SearchRecencyFilter: zai.SearchRecencyOneYear,
 	})
 	if err != nil {
-		fail(err)
+		return err
 	}
 	for i, r := range resp.SearchResult {
 		fmt.Printf("%d. %s (%s, %s)\n   %s\n", i+1, r.Title, r.Media, r.PublishDate, r.Link)
 	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, err)
-	os.Exit(1)
+	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -64,9 +65,53 @@ type Config struct {
 	// a server may echo the key back in a message or a redirect URL.
 	Redact func(error) error
 
+	// Middleware wraps each attempt's round trip, first outermost. Nil or
+	// empty: the HTTP client is called directly, with nothing allocated.
+	Middleware []Middleware
+	// Limiter bounds the requests in flight; nil means no bound.
+	Limiter Limiter
+	// MaxRetryDelay, if > 0, caps every wait between attempts: the backoff
+	// and a server's Retry-After alike.
+	MaxRetryDelay time.Duration
+
 	// Test hooks; nil means the real thing.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Jitter func() float64 // in [0,1)
+}
+
+// Middleware wraps one attempt's round trip; next sends the request on
+// (through the middleware after this one, then the HTTP client).
+type Middleware func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error)
+
+// Limiter hands out slots for requests in flight. Acquire blocks until a
+// slot is free or ctx is done; every successful Acquire is matched by one
+// Release.
+type Limiter interface {
+	Acquire(ctx context.Context) error
+	Release()
+}
+
+// ErrRetryable marks an error from a middleware as worth another attempt.
+// A middleware's own error is otherwise final.
+var ErrRetryable = errors.New("zai: retryable")
+
+// MiddlewareError carries an error that a middleware made itself (not one
+// it passed on from next), so that the caller returns it as it is.
+type MiddlewareError struct{ Err error }
+
+func (e *MiddlewareError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the middleware's error.
+func (e *MiddlewareError) Unwrap() error { return e.Err }
+
+// Attempt describes one finished attempt, for Request.OnAttempt.
+type Attempt struct {
+	Number   int            // 1 for the first attempt
+	Response *http.Response // the response, when one arrived (its body is consumed or handed on)
+	Err      error          // nil on success
+	Duration time.Duration  // from sending to the end of the attempt
+	Retry    bool           // another attempt follows
+	Delay    time.Duration  // the wait before it, when Retry
 }
 
 // Request describes one API call.
@@ -104,6 +149,12 @@ type Request struct {
 	// reports with a success status. Its error is returned as is (after
 	// Redact) and never retried.
 	Check func(status int, header http.Header, body []byte) error
+
+	// Begin, if set, runs once the body is encoded (body is nil for a raw
+	// or empty body), before the first attempt; every attempt is sent with
+	// the context it returns. OnAttempt, if set, runs after each attempt.
+	Begin     func(ctx context.Context, body []byte) context.Context
+	OnAttempt func(Attempt)
 }
 
 // open reports whether the body is handed to the caller unread.
@@ -166,18 +217,28 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 			return nil, err
 		}
 	}
+	if r.Begin != nil {
+		ctx = r.Begin(ctx, body)
+	}
 	for attempt := 0; ; attempt++ {
-		resp, retry, hint, err := c.attempt(ctx, r, target, body, attempt)
+		start := time.Now()
+		resp, retry, hint, hresp, err := c.attempt(ctx, r, target, body, attempt)
+		final := err == nil || !retry || attempt >= c.MaxRetries || ctx.Err() != nil ||
+			r.NewBody != nil && !r.Replayable
+		var delay time.Duration
+		if !final {
+			delay = c.retryDelay(attempt, hint)
+		}
+		if r.OnAttempt != nil {
+			r.OnAttempt(Attempt{Number: attempt + 1, Response: hresp, Err: err,
+				Duration: time.Since(start), Retry: !final, Delay: delay})
+		}
 		if err == nil {
 			return resp, nil
 		}
-		if !retry || attempt >= c.MaxRetries || ctx.Err() != nil {
+		if final {
 			return nil, err
 		}
-		if r.NewBody != nil && !r.Replayable {
-			return nil, err
-		}
-		delay := c.retryDelay(attempt, hint)
 		c.log(ctx, slog.LevelDebug, "zai: retrying", slog.String("path", r.Path),
 			slog.Int("attempt", attempt+1), slog.Duration("delay", delay), slog.String("error", err.Error()))
 		if serr := c.sleep(ctx, delay); serr != nil {
@@ -187,8 +248,16 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 }
 
 // attempt makes one try. retry reports whether the failure is transient; hint
-// carries the response headers for Retry-After.
-func (c *Config) attempt(ctx context.Context, r *Request, target string, body []byte, n int) (resp *Response, retry bool, hint http.Header, err error) {
+// carries the response headers for Retry-After; hresp is the response as
+// the HTTP client (or the last middleware) gave it, nil when none came.
+func (c *Config) attempt(ctx context.Context, r *Request, target string, body []byte, n int) (resp *Response, retry bool, hint http.Header, hresp *http.Response, err error) {
+	if c.Limiter != nil {
+		// Waited for before the attempt's own timer starts: time queued
+		// behind this client's other requests is not the server's fault.
+		if err := c.Limiter.Acquire(ctx); err != nil {
+			return nil, false, nil, nil, fmt.Errorf("waiting for a request slot: %w", err)
+		}
+	}
 	actx, cancel := context.WithCancelCause(ctx)
 	var timer *time.Timer
 	if c.RequestTimeout > 0 {
@@ -199,20 +268,29 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			timer.Stop()
 		}
 		cancel(nil)
+		if c.Limiter != nil {
+			c.Limiter.Release()
+		}
 	}
 
 	req, err := c.newHTTPRequest(actx, r, target, body)
 	if err != nil {
 		release()
-		return nil, false, nil, c.redact(err)
+		return nil, false, nil, nil, c.redact(err)
 	}
 	start := time.Now()
-	hresp, err := c.client().Do(req)
+	hresp, own, err := c.send(req)
 	if err != nil {
-		err = c.redact(c.transportError(ctx, actx, err))
 		release()
+		if own {
+			// The middleware's own error: final unless it asks for more.
+			retry = errors.Is(err, ErrRetryable) && ctx.Err() == nil
+			c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
+			return nil, retry, nil, nil, &MiddlewareError{Err: err}
+		}
+		err = c.redact(c.transportError(ctx, actx, err))
 		c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
-		return nil, isRetryableTransport(ctx, err), nil, err
+		return nil, isRetryableTransport(ctx, err), nil, nil, err
 	}
 	reqID := RequestID(hresp.Header)
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
@@ -228,7 +306,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			retry = false
 		}
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-		return nil, retry, hresp.Header, err
+		return nil, retry, hresp.Header, hresp, err
 	}
 	if r.open() {
 		// From here the idle timeout guards a flowing stream. If the attempt
@@ -239,14 +317,15 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			release()
 			err := &TimeoutError{After: c.RequestTimeout, Err: context.Cause(actx)}
 			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-			return nil, ctx.Err() == nil, nil, err
+			return nil, ctx.Err() == nil, nil, hresp, err
 		}
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
+		// The body keeps the request's slot and context until it is closed.
 		return &Response{
 			StatusCode: hresp.StatusCode,
 			Header:     hresp.Header,
 			Reader:     &releasingBody{ReadCloser: hresp.Body, release: release},
-		}, false, nil, nil
+		}, false, nil, hresp, nil
 	}
 	b, err := readBody(hresp)
 	hresp.Body.Close()
@@ -256,18 +335,50 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		// The server answered 2xx, so it did the work (and may have billed
 		// it): sending the request again could do it twice.
-		return nil, false, nil, err
+		return nil, false, nil, hresp, err
 	}
 	release()
 	if r.Check != nil {
 		if err := r.Check(hresp.StatusCode, hresp.Header, b); err != nil {
 			err = c.redact(err)
 			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-			return nil, false, nil, err
+			return nil, false, nil, hresp, err
 		}
 	}
 	c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
-	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: b}, false, nil, nil
+	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: b}, false, nil, hresp, nil
+}
+
+// send makes the round trip through the middleware, if any. own reports
+// that the error is the middleware's own, not one that the HTTP client
+// returned (and a middleware passed on, wrapped or not).
+func (c *Config) send(req *http.Request) (resp *http.Response, own bool, err error) {
+	hc := c.client()
+	if len(c.Middleware) == 0 {
+		resp, err = hc.Do(req)
+		return resp, false, err
+	}
+	var sent error // the HTTP client's error, last call of next
+	next := func(req *http.Request) (*http.Response, error) {
+		resp, err := hc.Do(req)
+		sent = err
+		return resp, err
+	}
+	for i := len(c.Middleware) - 1; i >= 0; i-- {
+		mw, inner := c.Middleware[i], next
+		next = func(req *http.Request) (*http.Response, error) { return mw(req, inner) }
+	}
+	resp, err = next(req)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close() // as http.Client does, a response with an error is dropped
+		}
+		return nil, sent == nil || !errors.Is(err, sent), err
+	case resp == nil:
+		return nil, true, errors.New("zai: a middleware returned neither a response nor an error")
+	}
+	return resp, false, nil
 }
 
 func readBody(resp *http.Response) ([]byte, error) {
@@ -351,15 +462,17 @@ func (e *BodySourceError) Error() string { return "reading the request body: " +
 // Unwrap returns the source's error.
 func (e *BodySourceError) Unwrap() error { return e.Err }
 
-// releasingBody cancels the attempt's context when the stream is closed.
+// releasingBody cancels the attempt's context and frees its slot when the
+// body is closed, once however often Close is called.
 type releasingBody struct {
 	io.ReadCloser
 	release func()
+	once    sync.Once
 }
 
 func (b *releasingBody) Close() error {
 	err := b.ReadCloser.Close()
-	b.release()
+	b.once.Do(b.release)
 	return err
 }
 
@@ -457,9 +570,19 @@ func (c *Config) url(r *Request) (string, error) {
 // ExtraBody winning on a key clash. Without ExtraBody it is a plain Marshal.
 func (c *Config) encodeJSON(v any) ([]byte, error) { return EncodeJSON(v, c.ExtraBody) }
 
-// retryDelay is min(0.5s·2^n, 8s) less up to 25% jitter, unless the server
-// named a delay with Retry-After-Ms or Retry-After.
+// retryDelay is the wait before the next attempt, capped at MaxRetryDelay
+// when that is set.
 func (c *Config) retryDelay(attempt int, h http.Header) time.Duration {
+	d := c.backoff(attempt, h)
+	if c.MaxRetryDelay > 0 && d > c.MaxRetryDelay {
+		d = c.MaxRetryDelay
+	}
+	return d
+}
+
+// backoff is min(0.5s·2^n, 8s) less up to 25% jitter, unless the server
+// named a delay with Retry-After-Ms or Retry-After.
+func (c *Config) backoff(attempt int, h http.Header) time.Duration {
 	if d, ok := ServerDelay(h, time.Now()); ok {
 		return d
 	}
