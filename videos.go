@@ -57,10 +57,14 @@ type VideoRequest struct {
 	// Prompt describes the video. Prompt, ImageURL or both must be given.
 	Prompt string `json:"prompt,omitempty"`
 	// ImageURL is the image to start from: one URL or base64 image
-	// (VideoImages(url)), or the first and last frames
-	// (VideoImages(first, last)), or the reference images of
-	// vidu2-reference, or an object (VideoImageObject).
-	ImageURL VideoImageURL `json:"image_url,omitzero"`
+	// ({"https://..."}), or the first and last frames ({first, last}), or
+	// the reference images of vidu2-reference.
+	ImageURL VideoImageURL `json:"image_url,omitempty"`
+	// ImageObject is sent as image_url when image_url is an object, for
+	// models that take one (the official Python SDK accepts a dict there;
+	// the docs show none). Set ImageURL or ImageObject. A request whose
+	// image_url is an object decodes into ImageObject.
+	ImageObject map[string]any `json:"-"`
 	// Quality is VideoQualitySpeed (the default) or VideoQualityQuality.
 	// First-and-last-frame mode supports speed only.
 	Quality VideoQuality `json:"quality,omitempty"`
@@ -98,59 +102,67 @@ type VideoRequest struct {
 	PromptOptModel string `json:"prompt_opt_model,omitempty"`
 }
 
-// VideoImageURL is the image_url of a video request, one of:
-//
-//   - URLs: one image (a URL or base64 data), sent as a JSON string, or
-//     several (first and last frame, or reference images), sent as an
-//     array;
-//   - Object: an object, sent as it is, for models that take image_url as
-//     one (the official Python SDK accepts a dict; the docs show none).
-//
-// Every form decodes, so a recorded request body is sent again unchanged.
-//
-//	ImageURL: zai.VideoImages("https://example.com/cat.png")                    // "image_url": "https://..."
-//	ImageURL: zai.VideoImages("https://x/first.png", "https://x/last.png")      // "image_url": [first, last]
-//	ImageURL: zai.VideoImageObject(map[string]any{"url": "https://x/cat.png"})  // "image_url": {...}
-type VideoImageURL struct {
-	// URLs are the images: one is sent as a string, several as an array.
-	URLs []string
-	// Object is sent as the JSON object it is. Set URLs or Object.
-	Object map[string]any
+// videoRequestFields is VideoRequest without its methods.
+type videoRequestFields VideoRequest
+
+// MarshalJSON sends ImageObject, when set, as image_url.
+func (r VideoRequest) MarshalJSON() ([]byte, error) {
+	if len(r.ImageObject) == 0 {
+		return json.Marshal(videoRequestFields(r))
+	}
+	return json.Marshal(struct {
+		videoRequestFields
+		ImageURL map[string]any `json:"image_url"` // hides the string form
+	}{videoRequestFields(r), r.ImageObject})
 }
 
-// VideoImages returns the image_url of one image (sent as a string) or of
-// several (sent as an array).
-func VideoImages(urls ...string) VideoImageURL { return VideoImageURL{URLs: urls} }
+// UnmarshalJSON decodes an image_url object into ImageObject, and a string
+// or an array into ImageURL.
+func (r *VideoRequest) UnmarshalJSON(b []byte) error {
+	var w struct {
+		videoRequestFields
+		ImageURL json.RawMessage `json:"image_url"`
+	}
+	w.videoRequestFields = videoRequestFields(*r)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = VideoRequest(w.videoRequestFields)
+	switch raw := bytes.TrimSpace(w.ImageURL); {
+	case len(raw) == 0:
+		return nil
+	case raw[0] == '{':
+		r.ImageURL, r.ImageObject = nil, nil
+		return json.Unmarshal(raw, &r.ImageObject)
+	default:
+		r.ImageURL, r.ImageObject = nil, nil
+		return json.Unmarshal(raw, &r.ImageURL)
+	}
+}
 
-// VideoImageObject returns an image_url sent as the object obj.
-func VideoImageObject(obj map[string]any) VideoImageURL { return VideoImageURL{Object: obj} }
+// VideoImageURL is the image_url of a video request: one image (a URL or
+// base64 data), sent as a JSON string, or several (first and last frame,
+// or reference images), sent as an array. Both forms decode.
+//
+//	ImageURL: zai.VideoImageURL{"https://example.com/cat.png"}            // "image_url": "https://..."
+//	ImageURL: zai.VideoImageURL{"https://x/first.png", "https://x/last.png"} // "image_url": [first, last]
+type VideoImageURL []string
 
-// IsZero reports whether no image is set, so the field is omitted.
-func (v VideoImageURL) IsZero() bool { return len(v.URLs) == 0 && len(v.Object) == 0 }
-
-// MarshalJSON sends Object as an object, one URL as a string and several as
-// an array.
+// MarshalJSON sends one image as a string and several as an array.
 func (v VideoImageURL) MarshalJSON() ([]byte, error) {
-	switch {
-	case len(v.Object) > 0:
-		return json.Marshal(v.Object)
-	case len(v.URLs) == 1:
-		return json.Marshal(v.URLs[0])
+	if len(v) == 1 {
+		return json.Marshal(v[0])
 	}
-	return json.Marshal(v.URLs)
+	return json.Marshal([]string(v))
 }
 
-// UnmarshalJSON accepts a string, an array of strings or an object.
+// UnmarshalJSON accepts a string or an array of strings.
 func (v *VideoImageURL) UnmarshalJSON(b []byte) error {
-	*v = VideoImageURL{}
-	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
-		return json.Unmarshal(t, &v.Object)
-	}
 	urls, _, err := stringOrStrings(b)
 	if err != nil {
 		return err
 	}
-	v.URLs = urls
+	*v = urls
 	return nil
 }
 
@@ -158,13 +170,13 @@ func (r *VideoRequest) validate() error {
 	if r.Model == "" {
 		return invalidf("model is empty")
 	}
-	if strings.TrimSpace(r.Prompt) == "" && r.ImageURL.IsZero() {
+	if strings.TrimSpace(r.Prompt) == "" && len(r.ImageURL) == 0 && len(r.ImageObject) == 0 {
 		return invalidf("prompt and image_url are both empty; give one or both")
 	}
-	if len(r.ImageURL.URLs) > 0 && len(r.ImageURL.Object) > 0 {
-		return invalidf("image_url: set URLs or Object, not both")
+	if len(r.ImageURL) > 0 && len(r.ImageObject) > 0 {
+		return invalidf("image_url: set ImageURL or ImageObject, not both")
 	}
-	for i, u := range r.ImageURL.URLs {
+	for i, u := range r.ImageURL {
 		if strings.TrimSpace(u) == "" {
 			return invalidf("image_url[%d] is empty", i)
 		}

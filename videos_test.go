@@ -20,9 +20,7 @@ func everyVideoField() zai.VideoRequest {
 	return zai.VideoRequest{
 		Model:              zai.ModelViduQ1StartEnd,
 		Prompt:             "A cat is playing with a ball.",
-		ImageURL:           zai.VideoImages("https://example.com/first.png", "https://example.com/last.png"),
-		SensitiveWordCheck: &zai.SensitiveWordCheck{Type: "ALL", Status: "DISABLE"},
-		PromptOptModel:     "glm-4-flash",
+		ImageURL:           zai.VideoImageURL{"https://example.com/first.png", "https://example.com/last.png"},
 		Quality:            zai.VideoQualityQuality,
 		WithAudio:          true,
 		Size:               "1920x1080",
@@ -35,6 +33,8 @@ func everyVideoField() zai.VideoRequest {
 		WatermarkEnabled:   zai.Ptr(false),
 		RequestID:          "req-000001",
 		UserID:             "user-000001",
+		SensitiveWordCheck: &zai.SensitiveWordCheck{Type: "ALL", Status: "DISABLE"},
+		PromptOptModel:     "glm-4-flash",
 	}
 }
 
@@ -79,16 +79,15 @@ func TestVideoImageURLForms(t *testing.T) {
 		v    zai.VideoImageURL
 		wire string
 	}{
-		{"one URL is a string", zai.VideoImages("https://x/a.png"), `{"image_url":"https://x/a.png"}`},
-		{"base64 data is a string", zai.VideoImages("iVBORw0KGgo="), `{"image_url":"iVBORw0KGgo="}`},
-		{"first and last frame is an array", zai.VideoImages("https://x/a.png", "https://x/b.png"), `{"image_url":["https://x/a.png","https://x/b.png"]}`},
-		{"three references are an array", zai.VideoImages("a", "b", "c"), `{"image_url":["a","b","c"]}`},
-		{"an object is an object", zai.VideoImageObject(map[string]any{"url": "https://x/a.png"}), `{"image_url":{"url":"https://x/a.png"}}`},
-		{"none is omitted", zai.VideoImageURL{}, `{}`},
-		{"empty is omitted", zai.VideoImages(), `{}`},
+		{"one URL is a string", zai.VideoImageURL{"https://x/a.png"}, `{"image_url":"https://x/a.png"}`},
+		{"base64 data is a string", zai.VideoImageURL{"iVBORw0KGgo="}, `{"image_url":"iVBORw0KGgo="}`},
+		{"first and last frame is an array", zai.VideoImageURL{"https://x/a.png", "https://x/b.png"}, `{"image_url":["https://x/a.png","https://x/b.png"]}`},
+		{"three references are an array", zai.VideoImageURL{"a", "b", "c"}, `{"image_url":["a","b","c"]}`},
+		{"none is omitted", nil, `{}`},
+		{"empty is omitted", zai.VideoImageURL{}, `{}`},
 	}
 	type body struct {
-		ImageURL zai.VideoImageURL `json:"image_url,omitzero"`
+		ImageURL zai.VideoImageURL `json:"image_url,omitempty"`
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,10 +99,10 @@ func TestVideoImageURLForms(t *testing.T) {
 			if err := json.Unmarshal(b, &back); err != nil {
 				t.Fatal(err)
 			}
-			if !tc.v.IsZero() && !reflect.DeepEqual(back.ImageURL, tc.v) {
+			if len(tc.v) > 0 && !reflect.DeepEqual(back.ImageURL, tc.v) {
 				t.Fatalf("round trip %q, want %q", back.ImageURL, tc.v)
 			}
-			if tc.v.IsZero() && !back.ImageURL.IsZero() {
+			if len(tc.v) == 0 && len(back.ImageURL) != 0 {
 				t.Fatalf("round trip %q", back.ImageURL)
 			}
 		})
@@ -122,7 +121,7 @@ func TestVideoReferenceRequestRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(want, &req); err != nil {
 		t.Fatal(err)
 	}
-	if len(req.ImageURL.URLs) != 2 || req.FPS == nil || *req.FPS != 30 || !req.WithAudio {
+	if len(req.ImageURL) != 2 || req.FPS == nil || *req.FPS != 30 || !req.WithAudio {
 		t.Fatalf("%+v", req)
 	}
 	rec, client := newRecorder(t, respondFile(t, fxVideoSubmit, "application/json"))
@@ -138,8 +137,8 @@ func TestVideoBadInputRefused(t *testing.T) {
 		"empty model":               {Prompt: "A cat"},
 		"no prompt and no image":    {Model: zai.ModelCogVideoX3},
 		"blank prompt and no image": {Model: zai.ModelCogVideoX3, Prompt: "  "},
-		"empty image entry":         {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImages("https://x/a.png", "")},
-		"urls and object":           {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImageURL{URLs: []string{"https://x/a.png"}, Object: map[string]any{"url": "u"}}},
+		"empty image entry":         {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImageURL{"https://x/a.png", ""}},
+		"image url and object":      {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImageURL{"https://x/a.png"}, ImageObject: map[string]any{"url": "u"}},
 		"size with *":               {Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "1920*1080"},
 		"size a word":               {Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "4k"},
 	}
@@ -157,8 +156,8 @@ func TestVideoBadInputRefused(t *testing.T) {
 	}
 	// An image alone, or a prompt alone, is enough.
 	for _, req := range []zai.VideoRequest{
-		{Model: zai.ModelViduQ1Image, ImageURL: zai.VideoImages("https://x/a.png")},
-		{Model: zai.ModelViduQ1Image, ImageURL: zai.VideoImageObject(map[string]any{"url": "https://x/a.png"})},
+		{Model: zai.ModelViduQ1Image, ImageURL: zai.VideoImageURL{"https://x/a.png"}},
+		{Model: zai.ModelViduQ1Image, ImageObject: map[string]any{"url": "https://x/a.png"}},
 		{Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "3840x2160"},
 	} {
 		if _, err := client.Videos.Generate(ctx, req); err != nil {
@@ -228,5 +227,36 @@ func TestVideoGenerateAndWaitNoID(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 1 {
 		t.Fatalf("%d requests: polled without an id", n)
+	}
+}
+
+// An image_url object is sent from ImageObject and decodes back into it;
+// the string and array forms still decode into ImageURL.
+func TestVideoImageObject(t *testing.T) {
+	rec, client := newRecorder(t, respondFile(t, fxVideoSubmit, "application/json"))
+	req := zai.VideoRequest{Model: zai.ModelViduQ1Image, ImageObject: map[string]any{"url": "https://x/a.png"}, Prompt: "move"}
+	if _, err := client.Videos.Generate(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.last(t).Body
+	assertGoldenJSON(t, "videos_image_object.json", body)
+	var back zai.VideoRequest
+	if err := json.Unmarshal(body, &back); err != nil || !reflect.DeepEqual(back, req) {
+		t.Fatalf("decoded %+v, %v", back, err)
+	}
+	for in, want := range map[string]zai.VideoRequest{
+		`{"model":"m","image_url":"a"}`:       {Model: "m", ImageURL: zai.VideoImageURL{"a"}},
+		`{"model":"m","image_url":["a","b"]}`: {Model: "m", ImageURL: zai.VideoImageURL{"a", "b"}},
+		`{"model":"m","image_url":{"x":1}}`:   {Model: "m", ImageObject: map[string]any{"x": float64(1)}},
+		`{"model":"m"}`:                       {Model: "m"},
+	} {
+		var got zai.VideoRequest
+		if err := json.Unmarshal([]byte(in), &got); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v %v", in, got, err)
+		}
+	}
+	var bad zai.VideoRequest
+	if err := json.Unmarshal([]byte(`{"image_url":42}`), &bad); err == nil {
+		t.Fatal("a number decoded as image_url")
 	}
 }
