@@ -724,3 +724,48 @@ func TestSpeechStreamEndsAndErrors(t *testing.T) {
 		t.Fatalf("%v", stream.Err())
 	}
 }
+
+func TestTranscriptionFormGolden(t *testing.T) {
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/asr_response.json", "application/json"))
+	_, err := client.Audio.Transcriptions.Create(context.Background(), zai.TranscriptionRequest{
+		Model:              zai.ModelGLMASR,
+		File:               zai.FileInput{Reader: strings.NewReader("RIFF"), Name: "a.wav"},
+		Prompt:             "Earlier: the budget.",
+		Hotwords:           []string{"GLM"},
+		RequestID:          "req-asr-0001",
+		UserID:             "user-000001",
+		SensitiveWordCheck: &zai.SensitiveWordCheck{Type: "ALL", Status: "DISABLE"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, file := formFields(t, rec.last(t))
+	b, _ := json.Marshal(fields)
+	assertGoldenJSON(t, "transcription_form.json", b)
+	if file.name != "file" || file.file != "a.wav" || file.body != "RIFF" {
+		t.Fatalf("file %+v", file)
+	}
+}
+
+func TestTranscriptionStreamChoices(t *testing.T) {
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/asr_stream_choices.sse", "text/event-stream"))
+	stream, err := client.Audio.Transcriptions.CreateStream(context.Background(), zai.TranscriptionRequest{Model: zai.ModelGLMASR, FileBase64: "AAAA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	var finish []zai.FinishReason
+	for ev, err := range stream.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ev.Choices) != 1 || ev.Choices[0].Delta.Role != zai.RoleAssistant || ev.Type != "" {
+			t.Fatalf("%+v", ev)
+		}
+		text.WriteString(ev.Choices[0].Delta.Content)
+		finish = append(finish, ev.Choices[0].FinishReason)
+	}
+	if text.String() != "你好，今天天气怎么样" || len(finish) != 3 || finish[2] != zai.FinishReasonStop {
+		t.Fatalf("%q %v", text.String(), finish)
+	}
+}

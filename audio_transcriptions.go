@@ -39,6 +39,10 @@ type TranscriptionRequest struct {
 	RequestID string
 	// UserID identifies your end user (6-128 characters).
 	UserID string
+	// SensitiveWordCheck configures the content check. It is sent as the
+	// form fields sensitive_word_check[type] and
+	// sensitive_word_check[status].
+	SensitiveWordCheck *SensitiveWordCheck
 }
 
 // Transcription is the response of a transcription.
@@ -84,11 +88,26 @@ type TranscriptionEvent struct {
 	Type TranscriptionEventType `json:"type"`
 	// Delta is the new text.
 	Delta string `json:"delta"`
+	// Choices carry the new text in the chat-chunk form
+	// (Choices[0].Delta.Content), which the official SDKs decode too
+	// (Java AudioTranscriptionChunk, Python ChatCompletionChunk); a finish
+	// reason ends the stream.
+	Choices []ChatCompletionChunkChoice `json:"choices,omitempty"`
 
 	rawBody
 }
 
-func (e *TranscriptionEvent) streamEnded() bool { return e.Type == TranscriptionEventTypeTextDone }
+func (e *TranscriptionEvent) streamEnded() bool {
+	if e.Type == TranscriptionEventTypeTextDone {
+		return true
+	}
+	for i := range e.Choices {
+		if e.Choices[i].FinishReason != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // audioContentTypes maps the extensions the ASR endpoint documents (and the
 // official Java SDK's list) to part content types, independent of the
@@ -136,6 +155,10 @@ func (r *TranscriptionRequest) form(stream bool) (*core.Multipart, error) {
 	}
 	add("request_id", r.RequestID)
 	add("user_id", r.UserID)
+	if c := r.SensitiveWordCheck; c != nil {
+		add("sensitive_word_check[type]", c.Type)
+		add("sensitive_word_check[status]", c.Status)
+	}
 	add("file_base64", r.FileBase64)
 	m.Files = files
 	return m, nil

@@ -91,6 +91,41 @@ type ChatCompletionRequest struct {
 	Meta *CharacterMeta `json:"meta,omitempty"`
 	// StreamOptions applies to CreateStream: {IncludeUsage: true}.
 	StreamOptions *StreamOptions `json:"stream_options,omitempty"`
+	// Extra is the code-completion context of CodeGeeX models
+	// (ModelCodeGeeX4): the file being edited and related files.
+	Extra *CodeGeeXExtra `json:"extra,omitempty"`
+}
+
+// CodeGeeXExtra is the "extra" field of a CodeGeeX code completion: where
+// to complete, and other code the model may read.
+type CodeGeeXExtra struct {
+	// Target is the file and the position to complete (required).
+	Target CodeGeeXTarget `json:"target"`
+	// Contexts are other files that help the completion (optional).
+	Contexts []CodeGeeXContext `json:"contexts,omitempty"`
+}
+
+// CodeGeeXTarget is the code being completed. CodePrefix and CodeSuffix are
+// always sent, so an empty one says the cursor is at the start or the end of
+// the file.
+type CodeGeeXTarget struct {
+	// Path is the file's path (optional).
+	Path string `json:"path,omitempty"`
+	// Language is the programming language, such as "python", "go" or
+	// "c++" (required; the official SDK lists over 100 names).
+	Language string `json:"language"`
+	// CodePrefix is the code before the completion point.
+	CodePrefix string `json:"code_prefix"`
+	// CodeSuffix is the code after the completion point.
+	CodeSuffix string `json:"code_suffix"`
+}
+
+// CodeGeeXContext is another file the completion may draw on.
+type CodeGeeXContext struct {
+	// Path is the file's path (required).
+	Path string `json:"path"`
+	// Code is the file's content (required).
+	Code string `json:"code"`
 }
 
 // Thinking controls the chain of thought.
@@ -224,7 +259,10 @@ func (m *Message) appendJSON(b []byte) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = m.ToolCalls[i].appendJSON(b)
+			var err error
+			if b, err = m.ToolCalls[i].appendJSON(b); err != nil {
+				return nil, err
+			}
 		}
 		b = append(b, ']')
 	}
@@ -347,17 +385,43 @@ const (
 	PartTypeVideoURL   PartType = "video_url"
 	PartTypeFileURL    PartType = "file_url"
 	PartTypeInputAudio PartType = "input_audio"
+	// PartTypeFile is the unified file part: a file by id, URL or inline
+	// data (FilePart). The docs recommend it over PartTypeFileURL.
+	PartTypeFile PartType = "file"
 )
 
 // ContentPart is one part of multimodal content. Build one with TextPart,
-// ImageURLPart, VideoURLPart, FileURLPart or InputAudioPart.
+// ImageURLPart, VideoURLPart, FilePart, FileURLPart or InputAudioPart.
 type ContentPart struct {
-	Type       PartType    `json:"type"`
-	Text       string      `json:"text,omitempty"`
-	ImageURL   *URLRef     `json:"image_url,omitempty"`
-	VideoURL   *URLRef     `json:"video_url,omitempty"`
-	FileURL    *URLRef     `json:"file_url,omitempty"`
+	// Type says which of the other fields is set.
+	Type PartType `json:"type"`
+	// Text is the text of a PartTypeText part.
+	Text string `json:"text,omitempty"`
+	// ImageURL is the image of a PartTypeImageURL part.
+	ImageURL *URLRef `json:"image_url,omitempty"`
+	// VideoURL is the video of a PartTypeVideoURL part.
+	VideoURL *URLRef `json:"video_url,omitempty"`
+	// FileURL is the file of a legacy PartTypeFileURL part.
+	FileURL *URLRef `json:"file_url,omitempty"`
+	// InputAudio is the audio of a PartTypeInputAudio part.
 	InputAudio *InputAudio `json:"input_audio,omitempty"`
+	// File is the file of a PartTypeFile part.
+	File *ChatFile `json:"file,omitempty"`
+}
+
+// ChatFile is the file of a PartTypeFile part: set exactly one of FileID,
+// FileURL and FileData. A file may be up to 50 MB.
+type ChatFile struct {
+	// FileID is the id of a file uploaded with client.Files.Upload
+	// (GLM-5.3-Flash models).
+	FileID string `json:"file_id,omitempty"`
+	// FileURL is the file's URL: pdf, txt, Word, jsonl, xlsx, pptx and
+	// more (GLM-5.3-Flash, GLM-4.6V, GLM-4.5V).
+	FileURL string `json:"file_url,omitempty"`
+	// FileData is the file inline, as "data:<MIME>;base64,<BASE64_DATA>".
+	FileData string `json:"file_data,omitempty"`
+	// Filename is the file's name (optional).
+	Filename string `json:"filename,omitempty"`
 }
 
 // URLRef points at media: an http(s) URL, or base64 data where the model
@@ -385,7 +449,14 @@ func VideoURLPart(url string) ContentPart {
 	return ContentPart{Type: PartTypeVideoURL, VideoURL: &URLRef{URL: url}}
 }
 
-// FileURLPart returns a file part (a PDF, text file, ...) by URL.
+// FilePart returns a unified file part, {"type":"file","file":{...}}: a
+// file by id, URL or inline data. It cannot share a message with image or
+// video parts.
+func FilePart(f ChatFile) ContentPart { return ContentPart{Type: PartTypeFile, File: &f} }
+
+// FileURLPart returns a legacy file part (a PDF, text file, ...) by URL,
+// {"type":"file_url","file_url":{"url":...}}. New code should prefer
+// FilePart(ChatFile{FileURL: url}).
 func FileURLPart(url string) ContentPart {
 	return ContentPart{Type: PartTypeFileURL, FileURL: &URLRef{URL: url}}
 }
@@ -428,21 +499,58 @@ type FunctionDefinition struct {
 	Strict *bool `json:"strict,omitempty"`
 }
 
-// WebSearch configures the built-in web search tool.
+// WebSearch configures the built-in web search tool of a chat request
+// (WebSearchTool). Defaults are the server's, per the Z.ai API reference
+// (WebSearchObject) and the official SDKs' WebSearch types.
 type WebSearch struct {
-	Enable              *bool         `json:"enable,omitempty"`
-	SearchEngine        SearchEngine  `json:"search_engine,omitempty"`
-	SearchResult        bool          `json:"search_result,omitempty"`
-	SearchQuery         string        `json:"search_query,omitempty"`
-	SearchPrompt        string        `json:"search_prompt,omitempty"`
-	SearchIntent        bool          `json:"search_intent,omitempty"`
-	RequireSearch       bool          `json:"require_search,omitempty"`
-	ResultSequence      string        `json:"result_sequence,omitempty"`
-	Count               int           `json:"count,omitempty"`
-	SearchDomainFilter  string        `json:"search_domain_filter,omitempty"`
+	// Enable turns the search on (Z.ai's default is off).
+	Enable *bool `json:"enable,omitempty"`
+	// SearchEngine is the engine: SearchEngineProJina on Z.ai (required
+	// there), the SearchEngine values on BigModel.
+	SearchEngine SearchEngine `json:"search_engine,omitempty"`
+	// SearchResult returns the pages found in ChatCompletion.WebSearch
+	// (default false).
+	SearchResult bool `json:"search_result,omitempty"`
+	// SearchQuery forces a search for this query; the model answers with
+	// its results as background knowledge.
+	SearchQuery string `json:"search_query,omitempty"`
+	// SearchPrompt replaces the prompt that tells the model how to use the
+	// results; it may use {{current_date}}, as the default prompt does (see
+	// the API reference).
+	SearchPrompt string `json:"search_prompt,omitempty"`
+	// SearchIntent asks the server to recognise the search intent first
+	// and search only when there is one (BigModel; the Java SDK sends it as
+	// a string). The server's default is to recognise it; false is not
+	// sent, so it cannot turn recognition off.
+	SearchIntent bool `json:"search_intent,omitempty"`
+	// RequireSearch makes the model answer from the search results only
+	// (default false).
+	RequireSearch bool `json:"require_search,omitempty"`
+	// ResultSequence puts the search results before or after the model's
+	// reply in the response: ResultSequenceBefore or ResultSequenceAfter
+	// (the default).
+	ResultSequence ResultSequence `json:"result_sequence,omitempty"`
+	// Count is the number of results, 1-50 (default 10).
+	Count int `json:"count,omitempty"`
+	// SearchDomainFilter limits the results to one domain, such as
+	// "www.example.com".
+	SearchDomainFilter string `json:"search_domain_filter,omitempty"`
+	// SearchRecencyFilter limits the results to recent pages:
+	// SearchRecencyOneDay ... SearchRecencyNoLimit (the default).
 	SearchRecencyFilter SearchRecency `json:"search_recency_filter,omitempty"`
-	ContentSize         ContentSize   `json:"content_size,omitempty"`
+	// ContentSize is the length of each page summary: ContentSizeMedium
+	// (400-600 characters, the default) or ContentSizeHigh (about 2500).
+	ContentSize ContentSize `json:"content_size,omitempty"`
 }
+
+// ResultSequence is where a chat's web search results go in the response.
+type ResultSequence string
+
+// Values of WebSearch.ResultSequence.
+const (
+	ResultSequenceBefore ResultSequence = "before"
+	ResultSequenceAfter  ResultSequence = "after"
+)
 
 // Retrieval searches a knowledge base.
 type Retrieval struct {
@@ -528,14 +636,80 @@ type toolChoiceWire struct {
 	} `json:"function,omitempty"`
 }
 
-// ToolCall is a call the model asks for.
+// ToolCall is a call the model asks for, or, for the server-side tools, a
+// call the server made: an MCP call or a knowledge-base lookup.
 type ToolCall struct {
 	// Index orders the calls; streamed fragments of one call share it. It
 	// is sent only when it is not zero.
-	Index    int          `json:"index,omitempty"`
-	ID       string       `json:"id,omitempty"`
-	Type     ToolType     `json:"type,omitempty"`
+	Index int `json:"index,omitempty"`
+	// ID identifies the call; a tool message answers it by this id.
+	ID string `json:"id,omitempty"`
+	// Type is ToolTypeFunction for a function call, or the type of the
+	// server-side tool (ToolTypeMCP, ...).
+	Type ToolType `json:"type,omitempty"`
+	// Function is the function to call and its arguments.
 	Function FunctionCall `json:"function"`
+	// MCP is what an MCP tool did on the server: its tool list or a call's
+	// output.
+	MCP *MCPToolCall `json:"mcp,omitempty"`
+	// DocReference lists the knowledge-base documents a retrieval used.
+	DocReference []DocReference `json:"doc_reference,omitempty"`
+}
+
+// MCPCallType is the kind of an MCP tool call.
+type MCPCallType string
+
+// Values of MCPToolCall.Type.
+const (
+	// MCPCallTypeListTools lists the server's tools, in Tools.
+	MCPCallTypeListTools MCPCallType = "mcp_list_tools"
+	// MCPCallTypeCall calls one tool: Name, Arguments and Output.
+	MCPCallTypeCall MCPCallType = "mcp_call"
+)
+
+// MCPToolCall is an MCP tool's call, made by the server for an MCPTool.
+type MCPToolCall struct {
+	// ID identifies the MCP call.
+	ID string `json:"id,omitempty"`
+	// Type is MCPCallTypeListTools or MCPCallTypeCall.
+	Type MCPCallType `json:"type,omitempty"`
+	// ServerLabel is the MCP server's label, as given in the MCP tool.
+	ServerLabel string `json:"server_label,omitempty"`
+	// Error is the error of a failed call.
+	Error string `json:"error,omitempty"`
+	// Tools are the server's tools (MCPCallTypeListTools).
+	Tools []MCPToolDefinition `json:"tools,omitempty"`
+	// Arguments is the JSON text of the call's arguments (MCPCallTypeCall).
+	Arguments string `json:"arguments,omitempty"`
+	// Name is the tool called (MCPCallTypeCall).
+	Name string `json:"name,omitempty"`
+	// Output is the tool's result as decoded JSON: a string, an object
+	// (map[string]any), an array ([]any), ... (MCPCallTypeCall).
+	Output any `json:"output,omitempty"`
+}
+
+// MCPToolDefinition is one tool of an MCP server.
+type MCPToolDefinition struct {
+	// Name is the tool's name.
+	Name string `json:"name,omitempty"`
+	// Description says what the tool does.
+	Description string `json:"description,omitempty"`
+	// Annotations are the MCP tool annotations (hints such as
+	// readOnlyHint), as decoded JSON.
+	Annotations map[string]any `json:"annotations,omitempty"`
+	// InputSchema is the JSON Schema of the tool's arguments ({"type":
+	// "object", "properties": ..., "required": ...}), as decoded JSON.
+	InputSchema map[string]any `json:"input_schema,omitempty"`
+}
+
+// DocReference is a knowledge-base document a retrieval drew on.
+type DocReference struct {
+	// Index is the document's position among the references.
+	Index int `json:"index"`
+	// DocType is the document's type, as the server names it.
+	DocType string `json:"doc_type,omitempty"`
+	// DocName is the document's name.
+	DocName string `json:"doc_name,omitempty"`
 }
 
 // FunctionCall names the function and its arguments.
@@ -594,8 +768,105 @@ type ChatCompletion struct {
 	WebSearch []WebSearchResult `json:"web_search,omitempty"`
 	// ContentFilter reports content-safety levels.
 	ContentFilter []ContentFilter `json:"content_filter,omitempty"`
+	// KnowledgeV2 holds what a knowledge-base retrieval found, when one ran.
+	KnowledgeV2 *KnowledgeV2 `json:"knowledge_v2,omitempty"`
 
 	rawBody
+}
+
+// KnowledgeV2 is the result of a knowledge-base retrieval (the "knowledge
+// retrieval v2" events): the chunks found and the rewritten query.
+type KnowledgeV2 struct {
+	// Type is the kind of the event, as the server names it.
+	Type string `json:"type,omitempty"`
+	// Contents are the chunks found, in recall order.
+	Contents []KnowledgeContent `json:"contents,omitempty"`
+	// RewrittenQuery is the query the retrieval actually ran.
+	RewrittenQuery *KnowledgeRewrittenQuery `json:"rewritten_query,omitempty"`
+}
+
+// KnowledgeContentType is the modality of a retrieved chunk.
+type KnowledgeContentType string
+
+// Values of KnowledgeContent.Type.
+const (
+	KnowledgeContentTypeText     KnowledgeContentType = "text"
+	KnowledgeContentTypeImageURL KnowledgeContentType = "image_url"
+	KnowledgeContentTypeVideoURL KnowledgeContentType = "video_url"
+)
+
+// KnowledgeContent is one retrieved chunk.
+type KnowledgeContent struct {
+	// ID is the chunk's id (a UUID).
+	ID string `json:"id,omitempty"`
+	// Type is KnowledgeContentTypeText, ...ImageURL or ...VideoURL.
+	Type KnowledgeContentType `json:"type,omitempty"`
+	// Text is the text of a text chunk.
+	Text string `json:"text,omitempty"`
+	// Medias are the images a text chunk contains.
+	Medias []KnowledgeMedia `json:"medias,omitempty"`
+	// ImageURL is the image of an image chunk.
+	ImageURL *URLRef `json:"image_url,omitempty"`
+	// VideoURL is the video of a video chunk.
+	VideoURL *URLRef `json:"video_url,omitempty"`
+	// Index is the chunk's recall rank.
+	Index int `json:"index,omitempty"`
+	// Score is the chunk's recall score.
+	Score float64 `json:"score,omitempty"`
+	// RerankIndex is the chunk's rank after reranking.
+	RerankIndex int `json:"rerank_index,omitempty"`
+	// RerankScore is the chunk's rerank score.
+	RerankScore float64 `json:"rerank_score,omitempty"`
+	// Metadata locates the chunk in its knowledge base and document.
+	Metadata *KnowledgeMetadata `json:"metadata,omitempty"`
+}
+
+// KnowledgeMedia is an image inside a retrieved text chunk.
+type KnowledgeMedia struct {
+	// ID is the image's id.
+	ID string `json:"id,omitempty"`
+	// URL is the image's URL.
+	URL string `json:"url,omitempty"`
+	// Description describes the image.
+	Description string `json:"description,omitempty"`
+}
+
+// KnowledgeMetadata locates a retrieved chunk.
+type KnowledgeMetadata struct {
+	// ID is the chunk's id ("_id" on the wire).
+	ID string `json:"_id,omitempty"`
+	// KnowID is the knowledge base's id.
+	KnowID string `json:"know_id,omitempty"`
+	// DocID is the document's id.
+	DocID string `json:"doc_id,omitempty"`
+	// DocType is the document's type.
+	DocType string `json:"doc_type,omitempty"`
+	// DocName is the document's file name.
+	DocName string `json:"doc_name,omitempty"`
+	// DocURL is the document's URL.
+	DocURL string `json:"doc_url,omitempty"`
+	// Index is the chunk's index in the document.
+	Index int `json:"index,omitempty"`
+	// PageIndex is the document page the chunk is on.
+	PageIndex int `json:"page_index,omitempty"`
+	// ClipIndex is the index of a video clip.
+	ClipIndex int `json:"clip_index,omitempty"`
+	// StartTime is the timestamp of a video clip's first frame.
+	StartTime int64 `json:"start_time,omitempty"`
+	// EndTime is the timestamp of a video clip's last frame.
+	EndTime int64 `json:"end_time,omitempty"`
+	// Duration is a video clip's length.
+	Duration int64 `json:"duration,omitempty"`
+	// Frames are a video clip's key frames, as decoded JSON.
+	Frames []any `json:"frames,omitempty"`
+}
+
+// KnowledgeRewrittenQuery is the query a retrieval ran after rewriting.
+type KnowledgeRewrittenQuery struct {
+	// PrimaryQuery is the main query.
+	PrimaryQuery string `json:"primary_query,omitempty"`
+	// MultiQueries are the alternative queries.
+	MultiQueries []string `json:"multi_queries,omitempty"`
 }
 
 // ChatCompletionChoice is one choice of a completion.
@@ -609,9 +880,12 @@ type ChatCompletionChoice struct {
 // integral value (5, 5.0, 1e2), as the API types them "number"; a fraction
 // is a decoding error that names the field.
 type Usage struct {
-	PromptTokens            int                     `json:"prompt_tokens"`
-	CompletionTokens        int                     `json:"completion_tokens"`
-	TotalTokens             int                     `json:"total_tokens"`
+	PromptTokens     int `json:"prompt_tokens"`
+	CompletionTokens int `json:"completion_tokens"`
+	TotalTokens      int `json:"total_tokens"`
+	// TotalCalls counts the tool calls billed (web search, retrieval,
+	// ...), when the server reports it.
+	TotalCalls              int                     `json:"total_calls,omitempty"`
 	PromptTokensDetails     PromptTokensDetails     `json:"prompt_tokens_details,omitzero"`
 	CompletionTokensDetails CompletionTokensDetails `json:"completion_tokens_details,omitzero"`
 }
@@ -657,6 +931,9 @@ type ChatCompletionChunk struct {
 	Usage         *Usage            `json:"usage,omitempty"`
 	WebSearch     []WebSearchResult `json:"web_search,omitempty"`
 	ContentFilter []ContentFilter   `json:"content_filter,omitempty"`
+	// KnowledgeV2 holds what a knowledge-base retrieval found, on the
+	// chunk that reports it.
+	KnowledgeV2 *KnowledgeV2 `json:"knowledge_v2,omitempty"`
 
 	rawBody
 }
@@ -782,6 +1059,44 @@ func (r *ChatCompletionRequest) validate() error {
 	}
 	if len(r.Messages) == 0 {
 		return invalidf("messages is empty")
+	}
+	if err := validateParts(r.Messages); err != nil {
+		return err
+	}
+	if x := r.Extra; x != nil {
+		if x.Target.Language == "" {
+			return invalidf("extra.target.language is empty")
+		}
+		for i, c := range x.Contexts {
+			if c.Path == "" {
+				return invalidf("extra.contexts[%d].path is empty", i)
+			}
+		}
+	}
+	return nil
+}
+
+// validateParts checks the unified file parts, which take exactly one
+// source.
+func validateParts(msgs []Message) error {
+	for i := range msgs {
+		for j, p := range msgs[i].Parts {
+			if p.Type != PartTypeFile {
+				continue
+			}
+			if p.File == nil {
+				return invalidf("messages[%d].content[%d]: a file part has no file; use FilePart", i, j)
+			}
+			n := 0
+			for _, v := range []string{p.File.FileID, p.File.FileURL, p.File.FileData} {
+				if v != "" {
+					n++
+				}
+			}
+			if n != 1 {
+				return invalidf("messages[%d].content[%d]: set exactly one of FileID, FileURL and FileData", i, j)
+			}
+		}
 	}
 	return nil
 }

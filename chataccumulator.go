@@ -9,7 +9,9 @@ import (
 // the ChatCompletion a non-streaming call would have returned: content and
 // reasoning are concatenated, tool-call fragments are merged by index (the
 // id, type and name come first, the arguments in pieces when tool_stream is
-// on), and the finish reason, usage and web-search results are kept.
+// on; an MCP call and its document references are kept whole), and the
+// finish reason, usage, web-search results and knowledge-base retrieval
+// (KnowledgeV2) are kept.
 //
 //	var acc zai.ChatCompletionAccumulator
 //	for chunk, err := range stream.All() {
@@ -27,6 +29,7 @@ type ChatCompletionAccumulator struct {
 	usage             *Usage
 	webSearch         []WebSearchResult
 	contentFilter     []ContentFilter
+	knowledgeV2       *KnowledgeV2
 }
 
 type choiceAcc struct {
@@ -68,6 +71,9 @@ func (a *ChatCompletionAccumulator) Add(chunk ChatCompletionChunk) {
 	}
 	if len(chunk.ContentFilter) > 0 {
 		a.contentFilter = chunk.ContentFilter
+	}
+	if chunk.KnowledgeV2 != nil {
+		a.knowledgeV2 = chunk.KnowledgeV2
 	}
 	for i := range chunk.Choices {
 		cc := &chunk.Choices[i]
@@ -133,6 +139,13 @@ func (c *choiceAcc) addToolCall(tc ToolCall) {
 	if n := tc.Function.Name; n != "" && n != cur.call.Function.Name {
 		cur.call.Function.Name += n
 	}
+	if tc.MCP != nil {
+		mcp := *tc.MCP
+		cur.call.MCP = &mcp
+	}
+	if len(tc.DocReference) > 0 {
+		cur.call.DocReference = tc.DocReference
+	}
 	cur.args.WriteString(tc.Function.Arguments)
 }
 
@@ -155,6 +168,10 @@ func (a *ChatCompletionAccumulator) Completion() *ChatCompletion {
 	if a.usage != nil {
 		out.Usage = *a.usage
 	}
+	if a.knowledgeV2 != nil {
+		kv := *a.knowledgeV2 // a copy, so later chunks don't change this result
+		out.KnowledgeV2 = &kv
+	}
 	for _, c := range a.choices {
 		m := Message{
 			Role:             c.role,
@@ -172,6 +189,11 @@ func (a *ChatCompletionAccumulator) Completion() *ChatCompletion {
 		for _, t := range c.toolCalls {
 			call := t.call
 			call.Function.Arguments = t.args.String()
+			call.DocReference = slices.Clone(call.DocReference)
+			if call.MCP != nil {
+				mcp := *call.MCP
+				call.MCP = &mcp
+			}
 			m.ToolCalls = append(m.ToolCalls, call)
 		}
 		out.Choices = append(out.Choices, ChatCompletionChoice{Index: c.index, Message: m, FinishReason: c.finishReason})

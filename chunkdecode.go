@@ -730,8 +730,9 @@ func jsonStringEnd(b []byte) int {
 	return len(b)
 }
 
-// appendJSON appends the call as ToolCall.MarshalJSON writes it.
-func (t *ToolCall) appendJSON(b []byte) []byte {
+// appendJSON appends the call as encoding/json writes it. MCP and
+// DocReference, rare in a request, go through encoding/json.
+func (t *ToolCall) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, '{')
 	if t.Index != 0 {
 		b = append(b, `"index":`...)
@@ -756,7 +757,24 @@ func (t *ToolCall) appendJSON(b []byte) []byte {
 	}
 	b = append(b, `"arguments":`...)
 	b = appendJSONString(b, t.Function.Arguments)
-	return append(b, '}', '}')
+	b = append(b, '}')
+	if t.MCP != nil {
+		mcp, err := json.Marshal(t.MCP)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `,"mcp":`...)
+		b = append(b, mcp...)
+	}
+	if len(t.DocReference) > 0 {
+		refs, err := json.Marshal(t.DocReference)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `,"doc_reference":`...)
+		b = append(b, refs...)
+	}
+	return append(b, '}'), nil
 }
 
 // messageWireFields are the JSON names of messageWire's fields.
@@ -919,6 +937,7 @@ func (u *Usage) decodeJSONFast(r *jsonReader) bool {
 		{name: "prompt_tokens", count: &u.PromptTokens},
 		{name: "completion_tokens", count: &u.CompletionTokens},
 		{name: "total_tokens", count: &u.TotalTokens},
+		{name: "total_calls", count: &u.TotalCalls},
 		{name: "prompt_tokens_details", sub: []countField{{name: "cached_tokens", count: &u.PromptTokensDetails.CachedTokens}}},
 		{name: "completion_tokens_details", sub: []countField{{name: "reasoning_tokens", count: &u.CompletionTokensDetails.ReasoningTokens}}},
 	})

@@ -15,7 +15,7 @@ const (
 )
 
 // chatCompletionChunkFields are the JSON names of ChatCompletionChunk's fields.
-var chatCompletionChunkFields = []string{"id", "object", "created", "model", "choices", "usage", "web_search", "content_filter"}
+var chatCompletionChunkFields = []string{"id", "object", "created", "model", "choices", "usage", "web_search", "content_filter", "knowledge_v2"}
 
 // decChatCompletionChunk decodes null (a no-op) or a ChatCompletionChunk object.
 // A repeated field, or a key that matches a field only when case is
@@ -80,6 +80,11 @@ func (r *jsonReader) decChatCompletionChunk(v *ChatCompletionChunk) bool {
 				return false
 			}
 			seen |= 1 << 7
+		case "knowledge_v2":
+			if seen&(1<<8) != 0 || !r.decPtrToKnowledgeV2(&v.KnowledgeV2) {
+				return false
+			}
+			seen |= 1 << 8
 		default:
 			if !r.unknownTop(key, chatCompletionChunkFields) {
 				return false
@@ -98,7 +103,7 @@ func (r *jsonReader) decChatCompletionChunk(v *ChatCompletionChunk) bool {
 }
 
 // chatCompletionFields are the JSON names of ChatCompletion's fields.
-var chatCompletionFields = []string{"id", "request_id", "object", "created", "model", "choices", "usage", "web_search", "content_filter"}
+var chatCompletionFields = []string{"id", "request_id", "object", "created", "model", "choices", "usage", "web_search", "content_filter", "knowledge_v2"}
 
 // decChatCompletion decodes null (a no-op) or a ChatCompletion object.
 // A repeated field, or a key that matches a field only when case is
@@ -168,6 +173,11 @@ func (r *jsonReader) decChatCompletion(v *ChatCompletion) bool {
 				return false
 			}
 			seen |= 1 << 8
+		case "knowledge_v2":
+			if seen&(1<<9) != 0 || !r.decPtrToKnowledgeV2(&v.KnowledgeV2) {
+				return false
+			}
+			seen |= 1 << 9
 		default:
 			if !r.unknown(key, chatCompletionFields) {
 				return false
@@ -331,6 +341,16 @@ func (r *jsonReader) decSliceOfContentFilter(v *[]ContentFilter) bool {
 	}
 }
 
+// decPtrToKnowledgeV2 decodes null (leaving *v nil) or a KnowledgeV2 into a new value.
+func (r *jsonReader) decPtrToKnowledgeV2(v **KnowledgeV2) bool {
+	if r.null() {
+		return true
+	}
+	p := new(KnowledgeV2)
+	*v = p
+	return r.decKnowledgeV2(p)
+}
+
 // decSliceOfChatCompletionChoice decodes null (leaving *v nil) or an array, [] as an empty
 // non-nil slice, as encoding/json does.
 func (r *jsonReader) decSliceOfChatCompletionChoice(v *[]ChatCompletionChoice) bool {
@@ -366,7 +386,7 @@ func (r *jsonReader) decSliceOfChatCompletionChoice(v *[]ChatCompletionChoice) b
 }
 
 // contentPartFields are the JSON names of ContentPart's fields.
-var contentPartFields = []string{"type", "text", "image_url", "video_url", "file_url", "input_audio"}
+var contentPartFields = []string{"type", "text", "image_url", "video_url", "file_url", "input_audio", "file"}
 
 // decContentPart decodes null (a no-op) or a ContentPart object.
 // A repeated field, or a key that matches a field only when case is
@@ -421,6 +441,11 @@ func (r *jsonReader) decContentPart(v *ContentPart) bool {
 				return false
 			}
 			seen |= 1 << 5
+		case "file":
+			if seen&(1<<6) != 0 || !r.decPtrToChatFile(&v.File) {
+				return false
+			}
+			seen |= 1 << 6
 		default:
 			if !r.unknown(key, contentPartFields) {
 				return false
@@ -632,6 +657,64 @@ func (r *jsonReader) decContentFilter(v *ContentFilter) bool {
 	}
 }
 
+// knowledgeV2Fields are the JSON names of KnowledgeV2's fields.
+var knowledgeV2Fields = []string{"type", "contents", "rewritten_query"}
+
+// decKnowledgeV2 decodes null (a no-op) or a KnowledgeV2 object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decKnowledgeV2(v *KnowledgeV2) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "type":
+			if seen&(1<<0) != 0 || !r.str(&v.Type, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "contents":
+			if seen&(1<<1) != 0 || !r.decSliceOfKnowledgeContent(&v.Contents) {
+				return false
+			}
+			seen |= 1 << 1
+		case "rewritten_query":
+			if seen&(1<<2) != 0 || !r.decPtrToKnowledgeRewrittenQuery(&v.RewrittenQuery) {
+				return false
+			}
+			seen |= 1 << 2
+		default:
+			if !r.unknown(key, knowledgeV2Fields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
 // chatCompletionChoiceFields are the JSON names of ChatCompletionChoice's fields.
 var chatCompletionChoiceFields = []string{"index", "message", "finish_reason"}
 
@@ -708,6 +791,16 @@ func (r *jsonReader) decPtrToInputAudio(v **InputAudio) bool {
 	p := new(InputAudio)
 	*v = p
 	return r.decInputAudio(p)
+}
+
+// decPtrToChatFile decodes null (leaving *v nil) or a ChatFile into a new value.
+func (r *jsonReader) decPtrToChatFile(v **ChatFile) bool {
+	if r.null() {
+		return true
+	}
+	p := new(ChatFile)
+	*v = p
+	return r.decChatFile(p)
 }
 
 // chatCompletionDeltaFields are the JSON names of ChatCompletionDelta's fields.
@@ -812,6 +905,50 @@ func (r *jsonReader) decSliceOfString(v *[]string) bool {
 	}
 }
 
+// decSliceOfKnowledgeContent decodes null (leaving *v nil) or an array, [] as an empty
+// non-nil slice, as encoding/json does.
+func (r *jsonReader) decSliceOfKnowledgeContent(v *[]KnowledgeContent) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '[':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == ']' {
+		r.i++
+		*v = []KnowledgeContent{}
+		return true
+	}
+	var zero KnowledgeContent
+	for {
+		*v = append(*v, zero)
+		if !r.decKnowledgeContent(&(*v)[len(*v)-1]) {
+			return false
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// decPtrToKnowledgeRewrittenQuery decodes null (leaving *v nil) or a KnowledgeRewrittenQuery into a new value.
+func (r *jsonReader) decPtrToKnowledgeRewrittenQuery(v **KnowledgeRewrittenQuery) bool {
+	if r.null() {
+		return true
+	}
+	p := new(KnowledgeRewrittenQuery)
+	*v = p
+	return r.decKnowledgeRewrittenQuery(p)
+}
+
 // uRLRefFields are the JSON names of URLRef's fields.
 var uRLRefFields = []string{"url"}
 
@@ -913,6 +1050,69 @@ func (r *jsonReader) decInputAudio(v *InputAudio) bool {
 	}
 }
 
+// chatFileFields are the JSON names of ChatFile's fields.
+var chatFileFields = []string{"file_id", "file_url", "file_data", "filename"}
+
+// decChatFile decodes null (a no-op) or a ChatFile object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decChatFile(v *ChatFile) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "file_id":
+			if seen&(1<<0) != 0 || !r.str(&v.FileID, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "file_url":
+			if seen&(1<<1) != 0 || !r.str(&v.FileURL, noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		case "file_data":
+			if seen&(1<<2) != 0 || !r.str(&v.FileData, noIntern) {
+				return false
+			}
+			seen |= 1 << 2
+		case "filename":
+			if seen&(1<<3) != 0 || !r.str(&v.Filename, noIntern) {
+				return false
+			}
+			seen |= 1 << 3
+		default:
+			if !r.unknown(key, chatFileFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
 // decSliceOfToolCall decodes null (leaving *v nil) or an array, [] as an empty
 // non-nil slice, as encoding/json does.
 func (r *jsonReader) decSliceOfToolCall(v *[]ToolCall) bool {
@@ -957,8 +1157,159 @@ func (r *jsonReader) decPtrToMessageAudio(v **MessageAudio) bool {
 	return r.decMessageAudio(p)
 }
 
+// knowledgeContentFields are the JSON names of KnowledgeContent's fields.
+var knowledgeContentFields = []string{"id", "type", "text", "medias", "image_url", "video_url", "index", "score", "rerank_index", "rerank_score", "metadata"}
+
+// decKnowledgeContent decodes null (a no-op) or a KnowledgeContent object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decKnowledgeContent(v *KnowledgeContent) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "id":
+			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "type":
+			if seen&(1<<1) != 0 || !r.str((*string)(&v.Type), noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		case "text":
+			if seen&(1<<2) != 0 || !r.str(&v.Text, noIntern) {
+				return false
+			}
+			seen |= 1 << 2
+		case "medias":
+			if seen&(1<<3) != 0 || !r.decSliceOfKnowledgeMedia(&v.Medias) {
+				return false
+			}
+			seen |= 1 << 3
+		case "image_url":
+			if seen&(1<<4) != 0 || !r.decPtrToURLRef(&v.ImageURL) {
+				return false
+			}
+			seen |= 1 << 4
+		case "video_url":
+			if seen&(1<<5) != 0 || !r.decPtrToURLRef(&v.VideoURL) {
+				return false
+			}
+			seen |= 1 << 5
+		case "index":
+			if seen&(1<<6) != 0 || !decInt(r, &v.Index) {
+				return false
+			}
+			seen |= 1 << 6
+		case "score":
+			if seen&(1<<7) != 0 || !decFloat(r, &v.Score, 64) {
+				return false
+			}
+			seen |= 1 << 7
+		case "rerank_index":
+			if seen&(1<<8) != 0 || !decInt(r, &v.RerankIndex) {
+				return false
+			}
+			seen |= 1 << 8
+		case "rerank_score":
+			if seen&(1<<9) != 0 || !decFloat(r, &v.RerankScore, 64) {
+				return false
+			}
+			seen |= 1 << 9
+		case "metadata":
+			if seen&(1<<10) != 0 || !r.decPtrToKnowledgeMetadata(&v.Metadata) {
+				return false
+			}
+			seen |= 1 << 10
+		default:
+			if !r.unknown(key, knowledgeContentFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// knowledgeRewrittenQueryFields are the JSON names of KnowledgeRewrittenQuery's fields.
+var knowledgeRewrittenQueryFields = []string{"primary_query", "multi_queries"}
+
+// decKnowledgeRewrittenQuery decodes null (a no-op) or a KnowledgeRewrittenQuery object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decKnowledgeRewrittenQuery(v *KnowledgeRewrittenQuery) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "primary_query":
+			if seen&(1<<0) != 0 || !r.str(&v.PrimaryQuery, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "multi_queries":
+			if seen&(1<<1) != 0 || !r.decSliceOfString(&v.MultiQueries) {
+				return false
+			}
+			seen |= 1 << 1
+		default:
+			if !r.unknown(key, knowledgeRewrittenQueryFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
 // toolCallFields are the JSON names of ToolCall's fields.
-var toolCallFields = []string{"index", "id", "type", "function"}
+var toolCallFields = []string{"index", "id", "type", "function", "mcp", "doc_reference"}
 
 // decToolCall decodes null (a no-op) or a ToolCall object.
 // A repeated field, or a key that matches a field only when case is
@@ -1003,6 +1354,16 @@ func (r *jsonReader) decToolCall(v *ToolCall) bool {
 				return false
 			}
 			seen |= 1 << 3
+		case "mcp":
+			if seen&(1<<4) != 0 || !r.decPtrToMCPToolCall(&v.MCP) {
+				return false
+			}
+			seen |= 1 << 4
+		case "doc_reference":
+			if seen&(1<<5) != 0 || !r.decSliceOfDocReference(&v.DocReference) {
+				return false
+			}
+			seen |= 1 << 5
 		default:
 			if !r.unknown(key, toolCallFields) {
 				return false
@@ -1063,6 +1424,498 @@ func (r *jsonReader) decMessageAudio(v *MessageAudio) bool {
 			seen |= 1 << 2
 		default:
 			if !r.unknown(key, messageAudioFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// decSliceOfKnowledgeMedia decodes null (leaving *v nil) or an array, [] as an empty
+// non-nil slice, as encoding/json does.
+func (r *jsonReader) decSliceOfKnowledgeMedia(v *[]KnowledgeMedia) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '[':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == ']' {
+		r.i++
+		*v = []KnowledgeMedia{}
+		return true
+	}
+	var zero KnowledgeMedia
+	for {
+		*v = append(*v, zero)
+		if !r.decKnowledgeMedia(&(*v)[len(*v)-1]) {
+			return false
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// decPtrToKnowledgeMetadata decodes null (leaving *v nil) or a KnowledgeMetadata into a new value.
+func (r *jsonReader) decPtrToKnowledgeMetadata(v **KnowledgeMetadata) bool {
+	if r.null() {
+		return true
+	}
+	p := new(KnowledgeMetadata)
+	*v = p
+	return r.decKnowledgeMetadata(p)
+}
+
+// decPtrToMCPToolCall decodes null (leaving *v nil) or a MCPToolCall into a new value.
+func (r *jsonReader) decPtrToMCPToolCall(v **MCPToolCall) bool {
+	if r.null() {
+		return true
+	}
+	p := new(MCPToolCall)
+	*v = p
+	return r.decMCPToolCall(p)
+}
+
+// decSliceOfDocReference decodes null (leaving *v nil) or an array, [] as an empty
+// non-nil slice, as encoding/json does.
+func (r *jsonReader) decSliceOfDocReference(v *[]DocReference) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '[':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == ']' {
+		r.i++
+		*v = []DocReference{}
+		return true
+	}
+	var zero DocReference
+	for {
+		*v = append(*v, zero)
+		if !r.decDocReference(&(*v)[len(*v)-1]) {
+			return false
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// knowledgeMediaFields are the JSON names of KnowledgeMedia's fields.
+var knowledgeMediaFields = []string{"id", "url", "description"}
+
+// decKnowledgeMedia decodes null (a no-op) or a KnowledgeMedia object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decKnowledgeMedia(v *KnowledgeMedia) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "id":
+			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "url":
+			if seen&(1<<1) != 0 || !r.str(&v.URL, noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		case "description":
+			if seen&(1<<2) != 0 || !r.str(&v.Description, noIntern) {
+				return false
+			}
+			seen |= 1 << 2
+		default:
+			if !r.unknown(key, knowledgeMediaFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// knowledgeMetadataFields are the JSON names of KnowledgeMetadata's fields.
+var knowledgeMetadataFields = []string{"_id", "know_id", "doc_id", "doc_type", "doc_name", "doc_url", "index", "page_index", "clip_index", "start_time", "end_time", "duration", "frames"}
+
+// decKnowledgeMetadata decodes null (a no-op) or a KnowledgeMetadata object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decKnowledgeMetadata(v *KnowledgeMetadata) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "_id":
+			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "know_id":
+			if seen&(1<<1) != 0 || !r.str(&v.KnowID, noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		case "doc_id":
+			if seen&(1<<2) != 0 || !r.str(&v.DocID, noIntern) {
+				return false
+			}
+			seen |= 1 << 2
+		case "doc_type":
+			if seen&(1<<3) != 0 || !r.str(&v.DocType, noIntern) {
+				return false
+			}
+			seen |= 1 << 3
+		case "doc_name":
+			if seen&(1<<4) != 0 || !r.str(&v.DocName, noIntern) {
+				return false
+			}
+			seen |= 1 << 4
+		case "doc_url":
+			if seen&(1<<5) != 0 || !r.str(&v.DocURL, noIntern) {
+				return false
+			}
+			seen |= 1 << 5
+		case "index":
+			if seen&(1<<6) != 0 || !decInt(r, &v.Index) {
+				return false
+			}
+			seen |= 1 << 6
+		case "page_index":
+			if seen&(1<<7) != 0 || !decInt(r, &v.PageIndex) {
+				return false
+			}
+			seen |= 1 << 7
+		case "clip_index":
+			if seen&(1<<8) != 0 || !decInt(r, &v.ClipIndex) {
+				return false
+			}
+			seen |= 1 << 8
+		case "start_time":
+			if seen&(1<<9) != 0 || !decInt(r, &v.StartTime) {
+				return false
+			}
+			seen |= 1 << 9
+		case "end_time":
+			if seen&(1<<10) != 0 || !decInt(r, &v.EndTime) {
+				return false
+			}
+			seen |= 1 << 10
+		case "duration":
+			if seen&(1<<11) != 0 || !decInt(r, &v.Duration) {
+				return false
+			}
+			seen |= 1 << 11
+		case "frames":
+			if seen&(1<<12) != 0 || !r.std(&v.Frames) {
+				return false
+			}
+			seen |= 1 << 12
+		default:
+			if !r.unknown(key, knowledgeMetadataFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// mCPToolCallFields are the JSON names of MCPToolCall's fields.
+var mCPToolCallFields = []string{"id", "type", "server_label", "error", "tools", "arguments", "name", "output"}
+
+// decMCPToolCall decodes null (a no-op) or a MCPToolCall object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decMCPToolCall(v *MCPToolCall) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "id":
+			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "type":
+			if seen&(1<<1) != 0 || !r.str((*string)(&v.Type), noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		case "server_label":
+			if seen&(1<<2) != 0 || !r.str(&v.ServerLabel, noIntern) {
+				return false
+			}
+			seen |= 1 << 2
+		case "error":
+			if seen&(1<<3) != 0 || !r.str(&v.Error, noIntern) {
+				return false
+			}
+			seen |= 1 << 3
+		case "tools":
+			if seen&(1<<4) != 0 || !r.decSliceOfMCPToolDefinition(&v.Tools) {
+				return false
+			}
+			seen |= 1 << 4
+		case "arguments":
+			if seen&(1<<5) != 0 || !r.str(&v.Arguments, noIntern) {
+				return false
+			}
+			seen |= 1 << 5
+		case "name":
+			if seen&(1<<6) != 0 || !r.str(&v.Name, noIntern) {
+				return false
+			}
+			seen |= 1 << 6
+		case "output":
+			if seen&(1<<7) != 0 || !r.std(&v.Output) {
+				return false
+			}
+			seen |= 1 << 7
+		default:
+			if !r.unknown(key, mCPToolCallFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// docReferenceFields are the JSON names of DocReference's fields.
+var docReferenceFields = []string{"index", "doc_type", "doc_name"}
+
+// decDocReference decodes null (a no-op) or a DocReference object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decDocReference(v *DocReference) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "index":
+			if seen&(1<<0) != 0 || !decInt(r, &v.Index) {
+				return false
+			}
+			seen |= 1 << 0
+		case "doc_type":
+			if seen&(1<<1) != 0 || !r.str(&v.DocType, noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		case "doc_name":
+			if seen&(1<<2) != 0 || !r.str(&v.DocName, noIntern) {
+				return false
+			}
+			seen |= 1 << 2
+		default:
+			if !r.unknown(key, docReferenceFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// decSliceOfMCPToolDefinition decodes null (leaving *v nil) or an array, [] as an empty
+// non-nil slice, as encoding/json does.
+func (r *jsonReader) decSliceOfMCPToolDefinition(v *[]MCPToolDefinition) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '[':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == ']' {
+		r.i++
+		*v = []MCPToolDefinition{}
+		return true
+	}
+	var zero MCPToolDefinition
+	for {
+		*v = append(*v, zero)
+		if !r.decMCPToolDefinition(&(*v)[len(*v)-1]) {
+			return false
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// mCPToolDefinitionFields are the JSON names of MCPToolDefinition's fields.
+var mCPToolDefinitionFields = []string{"name", "description", "annotations", "input_schema"}
+
+// decMCPToolDefinition decodes null (a no-op) or a MCPToolDefinition object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decMCPToolDefinition(v *MCPToolDefinition) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "name":
+			if seen&(1<<0) != 0 || !r.str(&v.Name, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "description":
+			if seen&(1<<1) != 0 || !r.str(&v.Description, noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		case "annotations":
+			if seen&(1<<2) != 0 || !r.std(&v.Annotations) {
+				return false
+			}
+			seen |= 1 << 2
+		case "input_schema":
+			if seen&(1<<3) != 0 || !r.std(&v.InputSchema) {
+				return false
+			}
+			seen |= 1 << 3
+		default:
+			if !r.unknown(key, mCPToolDefinitionFields) {
 				return false
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,10 +18,14 @@ import (
 func TestEmbeddingsRequestGolden(t *testing.T) {
 	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_response.json", "application/json"))
 	req := zai.EmbeddingRequest{
-		Model:      zai.ModelEmbedding3,
-		Input:      zai.EmbeddingTexts("The cat sat on the mat.", "A feline rested on a rug."),
-		Dimensions: zai.Ptr(256),
-		RequestID:  "req-000001",
+		Model:              zai.ModelEmbedding3,
+		Input:              zai.EmbeddingTexts("The cat sat on the mat.", "A feline rested on a rug."),
+		Dimensions:         zai.Ptr(256),
+		RequestID:          "req-000001",
+		EncodingFormat:     zai.EmbeddingEncodingFormatBase64,
+		UserID:             "user-000001",
+		User:               "end-user-1",
+		SensitiveWordCheck: &zai.SensitiveWordCheck{Type: "ALL", Status: "DISABLE"},
 	}
 	if _, err := client.Embeddings.Create(context.Background(), req); err != nil {
 		t.Fatal(err)
@@ -110,12 +115,16 @@ func TestEmbeddingsInvalid(t *testing.T) {
 		many[i] = "t"
 	}
 	for name, req := range map[string]zai.EmbeddingRequest{
-		"no model":          {Input: zai.EmbeddingText("a")},
-		"no input":          {Model: zai.ModelEmbedding3},
-		"empty list":        {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts()},
-		"empty text":        {Model: zai.ModelEmbedding3, Input: zai.EmbeddingText("")},
-		"text and texts":    {Model: zai.ModelEmbedding3, Input: zai.EmbeddingInput{Text: "a", Texts: []string{"b"}}},
-		"batched with a id": {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts(many...), RequestID: "req-000001"},
+		"no model":            {Input: zai.EmbeddingText("a")},
+		"no input":            {Model: zai.ModelEmbedding3},
+		"empty list":          {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts()},
+		"empty text":          {Model: zai.ModelEmbedding3, Input: zai.EmbeddingText("")},
+		"text and texts":      {Model: zai.ModelEmbedding3, Input: zai.EmbeddingInput{Text: "a", Texts: []string{"b"}}},
+		"texts and tokens":    {Model: zai.ModelEmbedding3, Input: zai.EmbeddingInput{Texts: []string{"b"}, Tokens: []int{1}}},
+		"empty tokens":        {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTokens()},
+		"empty token lists":   {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTokenLists()},
+		"an empty token list": {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTokenLists([]int{1}, nil)},
+		"batched with a id":   {Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts(many...), RequestID: "req-000001"},
 	} {
 		_, err := client.Embeddings.CreateBatched(context.Background(), req)
 		if !errors.Is(err, zai.ErrInvalidRequest) {
@@ -307,4 +316,96 @@ func assertRoundTrips[T any](t *testing.T, body []byte) {
 		t.Fatal(err)
 	}
 	assertSameJSON(t, body, again)
+}
+
+// Token ids go out as an array of integers or of arrays, and decode back
+// into the same field.
+func TestEmbeddingsTokenInputGolden(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		in     zai.EmbeddingInput
+	}{
+		{"embeddings_tokens.json", zai.EmbeddingTokens(9906, 1917, -1)},
+		{"embeddings_token_lists.json", zai.EmbeddingTokenLists([]int{9906, 1917}, []int{42})},
+	} {
+		rec, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_response.json", "application/json"))
+		if _, err := client.Embeddings.Create(context.Background(), zai.EmbeddingRequest{Model: zai.ModelEmbedding3, Input: tc.in}); err != nil {
+			t.Fatal(err)
+		}
+		body := rec.last(t).Body
+		assertGoldenJSON(t, tc.golden, body)
+		var req zai.EmbeddingRequest
+		if err := json.Unmarshal(body, &req); err != nil || !reflect.DeepEqual(req.Input, tc.in) {
+			t.Fatalf("%s decoded to %+v, %v", body, req.Input, err)
+		}
+	}
+	var in zai.EmbeddingInput
+	if err := json.Unmarshal([]byte(`[]`), &in); err != nil || in.Texts == nil || in.Tokens != nil {
+		t.Fatalf("[] decoded to %#v, %v", in, err)
+	}
+	if err := json.Unmarshal([]byte(`[1,"a"]`), &in); err == nil {
+		t.Fatal("a mixed array decoded")
+	}
+}
+
+// Token lists are split into requests like texts.
+func TestEmbeddingsCreateBatchedTokenLists(t *testing.T) {
+	var sizes []int
+	var rec *recorder // set before any request; the recorder has read the body
+	rec, client := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Input [][]int `json:"input"`
+		}
+		b := rec.last(t).Body
+		if err := json.Unmarshal(b, &req); err != nil {
+			t.Errorf("decode %s: %v", b, err)
+		}
+		sizes = append(sizes, len(req.Input))
+		var data []map[string]any
+		for i := range req.Input {
+			data = append(data, map[string]any{"index": i, "object": "embedding", "embedding": []float64{float64(req.Input[i][0])}})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"model": "embedding-3", "data": data, "usage": map[string]int{"total_tokens": 1}})
+	})
+	lists := make([][]int, zai.MaxEmbeddingBatch+3)
+	for i := range lists {
+		lists[i] = []int{i}
+	}
+	resp, err := client.Embeddings.CreateBatched(context.Background(), zai.EmbeddingRequest{Model: zai.ModelEmbedding3, Input: zai.EmbeddingTokenLists(lists...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(sizes) != fmt.Sprintf("[%d 3]", zai.MaxEmbeddingBatch) || len(resp.Data) != len(lists) {
+		t.Fatalf("request sizes %v, %d vectors", sizes, len(resp.Data))
+	}
+	for i, e := range resp.Data {
+		if e.Index != i || e.Embedding[0] != float64(i) {
+			t.Fatalf("data[%d] = %+v", i, e)
+		}
+	}
+}
+
+// A base64 answer decodes into the same numbers as a float answer.
+func TestEmbeddingsBase64Response(t *testing.T) {
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/embeddings_base64_response.json", "application/json"))
+	resp, err := client.Embeddings.Create(context.Background(), zai.EmbeddingRequest{
+		Model: zai.ModelEmbedding3, Input: zai.EmbeddingTexts("a", "b"), EncodingFormat: zai.EmbeddingEncodingFormatBase64,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Data) != 2 || fmt.Sprint(resp.Data[0].Embedding) != "[0.25 -0.5 0.125]" || fmt.Sprint(resp.Data[1].Embedding) != "[1.5 -2]" ||
+		resp.Data[1].Index != 1 || resp.Data[1].Object != "embedding" {
+		t.Fatalf("%+v", resp.Data)
+	}
+	for _, bad := range []string{`{"embedding":"AAA"}`, `{"embedding":"AAAAAAA="}`, `{"embedding":5}`} {
+		var e zai.Embedding
+		if err := json.Unmarshal([]byte(bad), &e); err == nil {
+			t.Errorf("%s decoded to %+v", bad, e)
+		}
+	}
+	var e zai.Embedding
+	if err := json.Unmarshal([]byte(`{"index":3,"embedding":null}`), &e); err != nil || e.Index != 3 || e.Embedding != nil {
+		t.Fatalf("%+v %v", e, err)
+	}
 }

@@ -2,6 +2,7 @@ package zai_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -262,5 +263,92 @@ func TestFilesContentError(t *testing.T) {
 	body, err := client.Files.Download(context.Background(), "nope")
 	if body != nil || !errors.Is(err, zai.ErrNotFound) {
 		t.Fatalf("%v %v", body, err)
+	}
+}
+
+func TestFilesUploadKnowledgeFormGolden(t *testing.T) {
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/files_knowledge_upload_response.json", "application/json"))
+	path := writeTemp(t, "manual.pdf", "%PDF-1.7")
+	f, err := client.Files.Upload(context.Background(), zai.FileUploadRequest{
+		File: zai.FileFromPath(path), Purpose: zai.FilePurposeRetrieval,
+		KnowledgeID: "kb_1", SentenceSize: 300, CustomSeparator: []string{"\n\n"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, file := formFields(t, rec.last(t))
+	b, _ := json.Marshal(fields)
+	assertGoldenJSON(t, "files_upload_knowledge_form.json", b)
+	if file.name != "file" || file.file != "manual.pdf" || file.body != "%PDF-1.7" {
+		t.Fatalf("%+v", file)
+	}
+	if len(f.SuccessInfos) != 1 || f.SuccessInfos[0] != (zai.FileUploadSuccess{DocumentID: "doc_1849395847", Filename: "manual.pdf"}) ||
+		len(f.FailedInfos) != 1 || f.FailedInfos[0] != (zai.FileUploadFailure{Filename: "huge.pdf", FailReason: "file size exceeds the limit"}) {
+		t.Fatalf("%+v", f)
+	}
+
+	// Several separators go as repeated fields.
+	if _, err := client.Files.Upload(context.Background(), zai.FileUploadRequest{
+		File: zai.FileFromPath(path), Purpose: zai.FilePurposeRetrieval, CustomSeparator: []string{"\n", "。"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var seps []string
+	for _, p := range formParts(t, rec.last(t)) {
+		if p.name == "custom_separator[]" {
+			seps = append(seps, p.body)
+		}
+	}
+	if strings.Join(seps, "|") != "\n|。" {
+		t.Fatalf("separators %q", seps)
+	}
+}
+
+func TestFilesUploadURLsGolden(t *testing.T) {
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/files_knowledge_upload_response.json", "application/json"))
+	req := zai.FileURLUploadRequest{
+		Purpose: zai.FilePurposeRetrieval, KnowledgeID: "kb_1", SentenceSize: 300,
+		Details: []zai.FileUploadDetail{{
+			URL: "https://example.com/manual.pdf", KnowledgeType: 1, FileName: "manual.pdf", SentenceSize: 500,
+			CustomSeparator: []string{"\n"}, CallbackURL: "https://example.com/done", CallbackHeader: map[string]string{"X-Token": "t"},
+		}, {
+			URL: "https://example.com/faq.xlsx", KnowledgeType: 3,
+		}},
+	}
+	f, err := client.Files.UploadURLs(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rec.last(t)
+	if got.Method != "POST" || got.Path != "/api/paas/v4/files" || !strings.HasPrefix(got.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("%s %s %q", got.Method, got.Path, got.Header.Get("Content-Type"))
+	}
+	assertGoldenJSON(t, "files_upload_urls.json", got.Body)
+	assertRoundTrips[zai.FileURLUploadRequest](t, got.Body)
+	if len(f.SuccessInfos) != 1 || len(f.FailedInfos) != 1 || len(f.RawJSON()) == 0 {
+		t.Fatalf("%+v", f)
+	}
+}
+
+func TestFilesKnowledgeBadInputSendsNothing(t *testing.T) {
+	rec, client := newRecorder(t, respondJSON(fileObjectReply))
+	path := writeTemp(t, "manual.pdf", "%PDF-1.7")
+	if _, err := client.Files.Upload(context.Background(), zai.FileUploadRequest{File: zai.FileFromPath(path), Purpose: zai.FilePurposeRetrieval, SentenceSize: -1}); !errors.Is(err, zai.ErrInvalidRequest) {
+		t.Errorf("negative sentence size: %v", err)
+	}
+	good := zai.FileUploadDetail{URL: "https://example.com/a.pdf", KnowledgeType: 1}
+	for name, req := range map[string]zai.FileURLUploadRequest{
+		"no purpose":        {Details: []zai.FileUploadDetail{good}},
+		"no details":        {Purpose: zai.FilePurposeRetrieval},
+		"no url":            {Purpose: zai.FilePurposeRetrieval, Details: []zai.FileUploadDetail{good, {KnowledgeType: 1}}},
+		"no knowledge type": {Purpose: zai.FilePurposeRetrieval, Details: []zai.FileUploadDetail{{URL: "https://example.com/a.pdf"}}},
+		"negative size":     {Purpose: zai.FilePurposeRetrieval, Details: []zai.FileUploadDetail{{URL: "u", KnowledgeType: 1, SentenceSize: -5}}},
+	} {
+		if _, err := client.Files.UploadURLs(context.Background(), req); !errors.Is(err, zai.ErrInvalidRequest) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := len(rec.requests()); n != 0 {
+		t.Fatalf("%d requests sent", n)
 	}
 }

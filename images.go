@@ -27,8 +27,23 @@ const (
 	ImageQualityStandard ImageQuality = "standard"
 )
 
+// ImageResponseFormat is how a synchronous generation returns its images.
+type ImageResponseFormat string
+
+// Values of ImageRequest.ResponseFormat. The docs list none; these are the
+// OpenAI values that the official SDKs' b64_json answer field implies.
+const (
+	// ImageResponseFormatURL returns links (GeneratedImage.URL).
+	ImageResponseFormatURL ImageResponseFormat = "url"
+	// ImageResponseFormatB64JSON returns the image bytes, base64-encoded
+	// (GeneratedImage.B64JSON).
+	ImageResponseFormatB64JSON ImageResponseFormat = "b64_json"
+)
+
 // ImageRequest is the body of POST /images/generations and
-// POST /async/images/generations.
+// POST /async/images/generations. N, ResponseFormat, Style, User and
+// SensitiveWordCheck are taken by the synchronous endpoint in the official
+// SDKs; the SDK sends what you set on either.
 type ImageRequest struct {
 	// Model is the model code, such as ModelGLMImage or ModelCogView4. The
 	// async endpoint takes glm-image only.
@@ -49,6 +64,19 @@ type ImageRequest struct {
 	UserID string `json:"user_id,omitempty"`
 	// RequestID is your unique id for the request (6-64 characters).
 	RequestID string `json:"request_id,omitempty"`
+	// N is the number of images to generate (at least 1; the server's
+	// default is 1).
+	N *int `json:"n,omitempty"`
+	// ResponseFormat is ImageResponseFormatURL or
+	// ImageResponseFormatB64JSON.
+	ResponseFormat ImageResponseFormat `json:"response_format,omitempty"`
+	// Style is the style of the images, passed as given.
+	Style string `json:"style,omitempty"`
+	// User identifies your end user, OpenAI style; UserID is the API's own
+	// field.
+	User string `json:"user,omitempty"`
+	// SensitiveWordCheck configures the content check.
+	SensitiveWordCheck *SensitiveWordCheck `json:"sensitive_word_check,omitempty"`
 }
 
 // ImageResponse is the answer of a synchronous image generation.
@@ -70,6 +98,12 @@ type ImageResponse struct {
 type GeneratedImage struct {
 	// URL of the image; it expires after 30 days.
 	URL string `json:"url"`
+	// B64JSON is the image itself, base64-encoded, when the request asked
+	// for ImageResponseFormatB64JSON.
+	B64JSON string `json:"b64_json,omitempty"`
+	// RevisedPrompt is the prompt the model actually used, when it
+	// rewrote yours.
+	RevisedPrompt string `json:"revised_prompt,omitempty"`
 }
 
 // sizeRE is the WIDTHxHEIGHT form the API takes for image and video sizes.
@@ -79,6 +113,9 @@ func (r *ImageRequest) validate() error {
 	}
 	if r.Prompt == "" {
 		return invalidf("prompt is empty")
+	}
+	if r.N != nil && *r.N < 1 {
+		return invalidf("n is %d; it must be at least 1", *r.N)
 	}
 	return validSize(r.Size)
 }

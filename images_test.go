@@ -19,13 +19,18 @@ const (
 
 func everyImageField() zai.ImageRequest {
 	return zai.ImageRequest{
-		Model:            zai.ModelGLMImage,
-		Prompt:           "A cute little kitten on a sunny windowsill",
-		Size:             "1568x1056",
-		Quality:          zai.ImageQualityHD,
-		WatermarkEnabled: zai.Ptr(false),
-		UserID:           "user-000001",
-		RequestID:        "req-000001",
+		Model:              zai.ModelGLMImage,
+		Prompt:             "A cute little kitten on a sunny windowsill",
+		Size:               "1568x1056",
+		Quality:            zai.ImageQualityHD,
+		WatermarkEnabled:   zai.Ptr(false),
+		UserID:             "user-000001",
+		RequestID:          "req-000001",
+		N:                  zai.Ptr(2),
+		ResponseFormat:     zai.ImageResponseFormatB64JSON,
+		Style:              "vivid",
+		User:               "end-user-1",
+		SensitiveWordCheck: &zai.SensitiveWordCheck{Type: "ALL", Status: "DISABLE"},
 	}
 }
 
@@ -130,6 +135,7 @@ func TestImageBadInputRefused(t *testing.T) {
 		"size zero":       func(r *zai.ImageRequest) { r.Size = "0x1024" },
 		"size capital X":  func(r *zai.ImageRequest) { r.Size = "1024X1024" },
 		"size with space": func(r *zai.ImageRequest) { r.Size = "1024 x 1024" },
+		"n zero":          func(r *zai.ImageRequest) { r.N = zai.Ptr(0) },
 	}
 	ctx := context.Background()
 	for name, mutate := range cases {
@@ -152,5 +158,26 @@ func TestImageBadInputRefused(t *testing.T) {
 		if _, err := client.Images.Generate(ctx, req); err != nil {
 			t.Errorf("size %s: %v", size, err)
 		}
+	}
+}
+
+func TestImageB64AndRevisedPromptDecoded(t *testing.T) {
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/image_b64_response.json", "application/json"))
+	resp, err := client.Images.Generate(context.Background(), zai.ImageRequest{Model: zai.ModelCogView4, Prompt: "a cat", ResponseFormat: zai.ImageResponseFormatB64JSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := zai.GeneratedImage{URL: "http://example.com/image.png", B64JSON: "iVBORw0KGgo=", RevisedPrompt: "A small grey kitten asleep on a sunny windowsill"}
+	if len(resp.Data) != 1 || resp.Data[0] != want {
+		t.Fatalf("%+v", resp.Data)
+	}
+
+	_, client = newRecorder(t, respondFile(t, "testdata/shapes/async_image_b64_result.json", "application/json"))
+	res, err := client.AsyncResult.Get(context.Background(), "task-image-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.ImageResult) != 1 || res.ImageResult[0] != want {
+		t.Fatalf("%+v", res.ImageResult)
 	}
 }

@@ -24,6 +24,9 @@ const (
 	ModelCharGLM4         = "charglm-4"
 	ModelGLM4Voice        = "glm-4-voice"
 	ModelAutoGLMPhoneMult = "autoglm-phone-multilingual"
+	// ModelCodeGeeX4 completes code; it reads ChatCompletionRequest.Extra
+	// (BigModel).
+	ModelCodeGeeX4 = "codegeex-4"
 
 	// Vision models.
 	ModelGLM5_3Flash   = "glm-5.3-flash"

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -21,17 +22,25 @@ type ModerationService struct {
 type ModerationRequest struct {
 	// Model is ModelModeration.
 	Model string `json:"model"`
-	// Input is a text (ModerationText, up to 2000 characters) or a list of
-	// typed items (ModerationItems).
+	// Input is a text (ModerationText, up to 2000 characters), a list of
+	// texts (ModerationTexts) or a list of typed items (ModerationItems).
 	Input ModerationInput `json:"input"`
+	// RequestID is your unique id for the request (6-64 characters).
+	RequestID string `json:"request_id,omitempty"`
+	// UserID identifies your end user (6-128 characters).
+	UserID string `json:"user_id,omitempty"`
 }
 
-// ModerationInput is the content to check: Text, sent as a JSON string, or
-// Items, sent as an array of typed items. Both forms decode, as does a
-// single item sent as an object, which is sent back the same way.
+// ModerationInput is the content to check: Text, sent as a JSON string,
+// Texts, sent as an array of strings, or Items, sent as an array of typed
+// items. Every form decodes, as does a single item sent as an object, which
+// is sent back the same way.
 type ModerationInput struct {
-	// Text is sent as "input": "text". Set one of Text, Item and Items.
+	// Text is sent as "input": "text". Set one of Text, Texts, Item and
+	// Items.
 	Text string
+	// Texts are sent as "input": ["a", "b"].
+	Texts []string
 	// Item is one typed input sent as an object, as "input": {...}.
 	Item *ModerationItem
 	// Items are typed inputs sent as an array: ModerationTextItem,
@@ -42,24 +51,31 @@ type ModerationInput struct {
 // ModerationText returns a text input.
 func ModerationText(text string) ModerationInput { return ModerationInput{Text: text} }
 
+// ModerationTexts returns an input of several texts, sent as an array of
+// strings.
+func ModerationTexts(texts ...string) ModerationInput { return ModerationInput{Texts: texts} }
+
 // ModerationItems returns an input of typed items.
 func ModerationItems(items ...ModerationItem) ModerationInput {
 	return ModerationInput{Items: items}
 }
 
-// MarshalJSON sends Text as a string, Item as an object, or Items as an
-// array.
+// MarshalJSON sends Text as a string, Texts as an array of strings, Item as
+// an object, or Items as an array.
 func (in ModerationInput) MarshalJSON() ([]byte, error) {
 	switch {
 	case in.Item != nil:
 		return json.Marshal(in.Item)
 	case len(in.Items) > 0:
 		return json.Marshal(in.Items)
+	case len(in.Texts) > 0:
+		return json.Marshal(in.Texts)
 	}
 	return json.Marshal(in.Text)
 }
 
-// UnmarshalJSON accepts a string, an item object, or an array of items.
+// UnmarshalJSON accepts a string, an item object, an array of strings or an
+// array of items.
 func (in *ModerationInput) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	*in = ModerationInput{}
@@ -72,6 +88,13 @@ func (in *ModerationInput) UnmarshalJSON(b []byte) error {
 		in.Item = &item
 		return nil
 	case len(b) > 0 && b[0] == '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(b, &items); err != nil {
+			return err
+		}
+		if len(items) > 0 && len(items[0]) > 0 && items[0][0] == '"' {
+			return json.Unmarshal(b, &in.Texts)
+		}
 		return json.Unmarshal(b, &in.Items)
 	}
 	return json.Unmarshal(b, &in.Text)
@@ -157,7 +180,41 @@ type ModerationUsage struct {
 
 // ModerationCallCount is a number of billed calls.
 type ModerationCallCount struct {
+	// CallCount is the number of calls billed. It decodes from a JSON
+	// number or from a string holding one ("1"), which the Java SDK types
+	// it as.
 	CallCount int `json:"call_count"`
+}
+
+// UnmarshalJSON accepts call_count as a number or as a numeric string.
+func (c *ModerationCallCount) UnmarshalJSON(b []byte) error {
+	var w struct {
+		CallCount json.RawMessage `json:"call_count"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	raw := bytes.TrimSpace(w.CallCount)
+	if len(raw) == 0 || raw[0] != '"' {
+		n := tokenCount(c.CallCount) // null and absence leave it as it is
+		if len(raw) > 0 {
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return err
+			}
+		}
+		c.CallCount = int(n)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return err
+	}
+	n, ok := integralNumber(s)
+	if !ok || s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) || !json.Valid([]byte(s)) {
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: intType, Field: "call_count"}
+	}
+	c.CallCount = n
+	return nil
 }
 
 func (r *ModerationRequest) validate() error {
@@ -165,7 +222,7 @@ func (r *ModerationRequest) validate() error {
 		return invalidf("model is empty")
 	}
 	set := 0
-	for _, ok := range []bool{r.Input.Text != "", r.Input.Item != nil, len(r.Input.Items) > 0} {
+	for _, ok := range []bool{r.Input.Text != "", len(r.Input.Texts) > 0, r.Input.Item != nil, len(r.Input.Items) > 0} {
 		if ok {
 			set++
 		}
@@ -175,7 +232,12 @@ func (r *ModerationRequest) validate() error {
 		return invalidf("input is empty")
 	case 1:
 	default:
-		return invalidf("input: set one of Text, Item and Items")
+		return invalidf("input: set one of Text, Texts, Item and Items")
+	}
+	for i, t := range r.Input.Texts {
+		if t == "" {
+			return invalidf("input[%d] is empty", i)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/zai-go/zai"
@@ -104,5 +105,57 @@ func TestModerationInvalid(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 0 {
 		t.Fatalf("%d requests reached the server", n)
+	}
+}
+
+func TestModerationTextsAndIDsGolden(t *testing.T) {
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/moderations_response.json", "application/json"))
+	req := zai.ModerationRequest{
+		Model:     zai.ModelModeration,
+		Input:     zai.ModerationTexts("hello world", "second text"),
+		RequestID: "req-000001",
+		UserID:    "user-000001",
+	}
+	if _, err := client.Moderations.Create(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.last(t).Body
+	assertGoldenJSON(t, "moderations_texts.json", body)
+	var back zai.ModerationRequest
+	if err := json.Unmarshal(body, &back); err != nil || !reflect.DeepEqual(back, req) {
+		t.Fatalf("decoded %+v, %v", back, err)
+	}
+	for name, bad := range map[string]zai.ModerationRequest{
+		"an empty text":  {Model: zai.ModelModeration, Input: zai.ModerationTexts("a", "")},
+		"text and texts": {Model: zai.ModelModeration, Input: zai.ModerationInput{Text: "a", Texts: []string{"b"}}},
+	} {
+		if _, err := client.Moderations.Create(context.Background(), bad); !errors.Is(err, zai.ErrInvalidRequest) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Fatalf("%d requests", n)
+	}
+}
+
+// call_count is a string in the Java SDK (ModerationUsage.java) and a
+// number in the reference; both decode.
+func TestModerationCallCountForms(t *testing.T) {
+	_, client := newRecorder(t, respondFile(t, "testdata/shapes/moderations_response_string_count.json", "application/json"))
+	resp, err := client.Moderations.Create(context.Background(), zai.ModerationRequest{Model: zai.ModelModeration, Input: zai.ModerationText("x")})
+	if err != nil || resp.Usage.ModerationText.CallCount != 2 {
+		t.Fatalf("%+v %v", resp, err)
+	}
+	for in, want := range map[string]int{`{"call_count":3}`: 3, `{"call_count":"4"}`: 4, `{"call_count":5.0}`: 5, `{"call_count":null}`: 0, `{}`: 0} {
+		var c zai.ModerationCallCount
+		if err := json.Unmarshal([]byte(in), &c); err != nil || c.CallCount != want {
+			t.Errorf("%s: %+v %v", in, c, err)
+		}
+	}
+	for _, in := range []string{`{"call_count":"x"}`, `{"call_count":"1.5"}`, `{"call_count":"1e"}`, `{"call_count":" 1"}`, `{"call_count":true}`, `{"call_count":""}`} {
+		var c zai.ModerationCallCount
+		if err := json.Unmarshal([]byte(in), &c); err == nil {
+			t.Errorf("%s decoded to %+v", in, c)
+		}
 	}
 }

@@ -56,7 +56,7 @@ func (r *TokenizerRequest) validate() error {
 	if len(r.Messages) == 0 {
 		return invalidf("messages is empty")
 	}
-	return nil
+	return validateParts(r.Messages)
 }
 
 // Count returns the number of tokens in the messages and tools.

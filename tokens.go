@@ -103,10 +103,12 @@ func (u *Usage) UnmarshalJSON(b []byte) error {
 		PromptTokens            tokenCount              `json:"prompt_tokens"`
 		CompletionTokens        tokenCount              `json:"completion_tokens"`
 		TotalTokens             tokenCount              `json:"total_tokens"`
+		TotalCalls              tokenCount              `json:"total_calls"`
 		PromptTokensDetails     PromptTokensDetails     `json:"prompt_tokens_details"`
 		CompletionTokensDetails CompletionTokensDetails `json:"completion_tokens_details"`
 	}
 	w.PromptTokens, w.CompletionTokens, w.TotalTokens = tokenCount(u.PromptTokens), tokenCount(u.CompletionTokens), tokenCount(u.TotalTokens)
+	w.TotalCalls = tokenCount(u.TotalCalls)
 	w.PromptTokensDetails, w.CompletionTokensDetails = u.PromptTokensDetails, u.CompletionTokensDetails
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -115,6 +117,7 @@ func (u *Usage) UnmarshalJSON(b []byte) error {
 		PromptTokens:            int(w.PromptTokens),
 		CompletionTokens:        int(w.CompletionTokens),
 		TotalTokens:             int(w.TotalTokens),
+		TotalCalls:              int(w.TotalCalls),
 		PromptTokensDetails:     w.PromptTokensDetails,
 		CompletionTokensDetails: w.CompletionTokensDetails,
 	}

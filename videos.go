@@ -1,6 +1,7 @@
 package zai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -59,6 +60,11 @@ type VideoRequest struct {
 	// ({"https://..."}), or the first and last frames ({first, last}), or
 	// the reference images of vidu2-reference.
 	ImageURL VideoImageURL `json:"image_url,omitempty"`
+	// ImageObject is sent as image_url when image_url is an object, for
+	// models that take one (the official Python SDK accepts a dict there;
+	// the docs show none). Set ImageURL or ImageObject. A request whose
+	// image_url is an object decodes into ImageObject.
+	ImageObject map[string]any `json:"-"`
 	// Quality is VideoQualitySpeed (the default) or VideoQualityQuality.
 	// First-and-last-frame mode supports speed only.
 	Quality VideoQuality `json:"quality,omitempty"`
@@ -88,6 +94,50 @@ type VideoRequest struct {
 	RequestID string `json:"request_id,omitempty"`
 	// UserID identifies your end user (6-128 characters).
 	UserID string `json:"user_id,omitempty"`
+	// SensitiveWordCheck configures the content check.
+	SensitiveWordCheck *SensitiveWordCheck `json:"sensitive_word_check,omitempty"`
+	// PromptOptModel names the model that rewrites the prompt before
+	// generation. The Java SDK sends it; the docs do not describe it, so
+	// it is passed as given.
+	PromptOptModel string `json:"prompt_opt_model,omitempty"`
+}
+
+// videoRequestFields is VideoRequest without its methods.
+type videoRequestFields VideoRequest
+
+// MarshalJSON sends ImageObject, when set, as image_url.
+func (r VideoRequest) MarshalJSON() ([]byte, error) {
+	if len(r.ImageObject) == 0 {
+		return json.Marshal(videoRequestFields(r))
+	}
+	return json.Marshal(struct {
+		videoRequestFields
+		ImageURL map[string]any `json:"image_url"` // hides the string form
+	}{videoRequestFields(r), r.ImageObject})
+}
+
+// UnmarshalJSON decodes an image_url object into ImageObject, and a string
+// or an array into ImageURL.
+func (r *VideoRequest) UnmarshalJSON(b []byte) error {
+	var w struct {
+		videoRequestFields
+		ImageURL json.RawMessage `json:"image_url"`
+	}
+	w.videoRequestFields = videoRequestFields(*r)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = VideoRequest(w.videoRequestFields)
+	switch raw := bytes.TrimSpace(w.ImageURL); {
+	case len(raw) == 0:
+		return nil
+	case raw[0] == '{':
+		r.ImageURL, r.ImageObject = nil, nil
+		return json.Unmarshal(raw, &r.ImageObject)
+	default:
+		r.ImageURL, r.ImageObject = nil, nil
+		return json.Unmarshal(raw, &r.ImageURL)
+	}
 }
 
 // VideoImageURL is the image_url of a video request: one image (a URL or
@@ -120,8 +170,11 @@ func (r *VideoRequest) validate() error {
 	if r.Model == "" {
 		return invalidf("model is empty")
 	}
-	if strings.TrimSpace(r.Prompt) == "" && len(r.ImageURL) == 0 {
+	if strings.TrimSpace(r.Prompt) == "" && len(r.ImageURL) == 0 && len(r.ImageObject) == 0 {
 		return invalidf("prompt and image_url are both empty; give one or both")
+	}
+	if len(r.ImageURL) > 0 && len(r.ImageObject) > 0 {
+		return invalidf("image_url: set ImageURL or ImageObject, not both")
 	}
 	for i, u := range r.ImageURL {
 		if strings.TrimSpace(u) == "" {

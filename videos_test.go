@@ -18,21 +18,23 @@ const fxVideoSubmit = "testdata/shapes/ref_b5_video_submit.json"
 
 func everyVideoField() zai.VideoRequest {
 	return zai.VideoRequest{
-		Model:             zai.ModelViduQ1StartEnd,
-		Prompt:            "A cat is playing with a ball.",
-		ImageURL:          zai.VideoImageURL{"https://example.com/first.png", "https://example.com/last.png"},
-		Quality:           zai.VideoQualityQuality,
-		WithAudio:         true,
-		Size:              "1920x1080",
-		FPS:               zai.Ptr(60),
-		Duration:          zai.Ptr(10),
-		Style:             zai.VideoStyleAnime,
-		AspectRatio:       "16:9",
-		MovementAmplitude: zai.MovementAmplitudeLarge,
-		OffPeak:           true,
-		WatermarkEnabled:  zai.Ptr(false),
-		RequestID:         "req-000001",
-		UserID:            "user-000001",
+		Model:              zai.ModelViduQ1StartEnd,
+		Prompt:             "A cat is playing with a ball.",
+		ImageURL:           zai.VideoImageURL{"https://example.com/first.png", "https://example.com/last.png"},
+		Quality:            zai.VideoQualityQuality,
+		WithAudio:          true,
+		Size:               "1920x1080",
+		FPS:                zai.Ptr(60),
+		Duration:           zai.Ptr(10),
+		Style:              zai.VideoStyleAnime,
+		AspectRatio:        "16:9",
+		MovementAmplitude:  zai.MovementAmplitudeLarge,
+		OffPeak:            true,
+		WatermarkEnabled:   zai.Ptr(false),
+		RequestID:          "req-000001",
+		UserID:             "user-000001",
+		SensitiveWordCheck: &zai.SensitiveWordCheck{Type: "ALL", Status: "DISABLE"},
+		PromptOptModel:     "glm-4-flash",
 	}
 }
 
@@ -136,6 +138,7 @@ func TestVideoBadInputRefused(t *testing.T) {
 		"no prompt and no image":    {Model: zai.ModelCogVideoX3},
 		"blank prompt and no image": {Model: zai.ModelCogVideoX3, Prompt: "  "},
 		"empty image entry":         {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImageURL{"https://x/a.png", ""}},
+		"image url and object":      {Model: zai.ModelCogVideoX3, ImageURL: zai.VideoImageURL{"https://x/a.png"}, ImageObject: map[string]any{"url": "u"}},
 		"size with *":               {Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "1920*1080"},
 		"size a word":               {Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "4k"},
 	}
@@ -154,6 +157,7 @@ func TestVideoBadInputRefused(t *testing.T) {
 	// An image alone, or a prompt alone, is enough.
 	for _, req := range []zai.VideoRequest{
 		{Model: zai.ModelViduQ1Image, ImageURL: zai.VideoImageURL{"https://x/a.png"}},
+		{Model: zai.ModelViduQ1Image, ImageObject: map[string]any{"url": "https://x/a.png"}},
 		{Model: zai.ModelCogVideoX3, Prompt: "A cat", Size: "3840x2160"},
 	} {
 		if _, err := client.Videos.Generate(ctx, req); err != nil {
@@ -223,5 +227,36 @@ func TestVideoGenerateAndWaitNoID(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 1 {
 		t.Fatalf("%d requests: polled without an id", n)
+	}
+}
+
+// An image_url object is sent from ImageObject and decodes back into it;
+// the string and array forms still decode into ImageURL.
+func TestVideoImageObject(t *testing.T) {
+	rec, client := newRecorder(t, respondFile(t, fxVideoSubmit, "application/json"))
+	req := zai.VideoRequest{Model: zai.ModelViduQ1Image, ImageObject: map[string]any{"url": "https://x/a.png"}, Prompt: "move"}
+	if _, err := client.Videos.Generate(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.last(t).Body
+	assertGoldenJSON(t, "videos_image_object.json", body)
+	var back zai.VideoRequest
+	if err := json.Unmarshal(body, &back); err != nil || !reflect.DeepEqual(back, req) {
+		t.Fatalf("decoded %+v, %v", back, err)
+	}
+	for in, want := range map[string]zai.VideoRequest{
+		`{"model":"m","image_url":"a"}`:       {Model: "m", ImageURL: zai.VideoImageURL{"a"}},
+		`{"model":"m","image_url":["a","b"]}`: {Model: "m", ImageURL: zai.VideoImageURL{"a", "b"}},
+		`{"model":"m","image_url":{"x":1}}`:   {Model: "m", ImageObject: map[string]any{"x": float64(1)}},
+		`{"model":"m"}`:                       {Model: "m"},
+	} {
+		var got zai.VideoRequest
+		if err := json.Unmarshal([]byte(in), &got); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v %v", in, got, err)
+		}
+	}
+	var bad zai.VideoRequest
+	if err := json.Unmarshal([]byte(`{"image_url":42}`), &bad); err == nil {
+		t.Fatal("a number decoded as image_url")
 	}
 }

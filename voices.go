@@ -39,6 +39,8 @@ type VoiceCloneRequest struct {
 	FileID string `json:"file_id"`
 	// RequestID is your unique id for the request (6-64 characters).
 	RequestID string `json:"request_id,omitempty"`
+	// UserID identifies your end user (6-128 characters).
+	UserID string `json:"user_id,omitempty"`
 }
 
 func (r *VoiceCloneRequest) validate() error {
@@ -104,6 +106,8 @@ type VoiceDeleteRequest struct {
 	Voice string `json:"voice"`
 	// RequestID is your unique id for the request (6-64 characters).
 	RequestID string `json:"request_id,omitempty"`
+	// UserID identifies your end user (6-128 characters).
+	UserID string `json:"user_id,omitempty"`
 }
 
 // VoiceDeleteResponse is a deleted voice.

@@ -110,3 +110,22 @@ func TestVoiceBadInputSendsNothing(t *testing.T) {
 		t.Fatalf("%d requests reached the server", n)
 	}
 }
+
+func TestVoiceCloneAndDeleteGolden(t *testing.T) {
+	rec, client := newRecorder(t, respondFile(t, "testdata/shapes/voice_clone_response.json", "application/json"))
+	clone := zai.VoiceCloneRequest{
+		Model: zai.ModelGLMTTSClone, VoiceName: "my_custom_voice_001", Text: "示例文本。", Input: "欢迎。",
+		FileID: "file_abc123", RequestID: "req-clone-01", UserID: "user-000001",
+	}
+	if _, err := client.Voices.Clone(context.Background(), clone); err != nil {
+		t.Fatal(err)
+	}
+	assertGoldenJSON(t, "voice_clone_every_field.json", rec.last(t).Body)
+	assertRoundTrips[zai.VoiceCloneRequest](t, rec.last(t).Body)
+
+	if _, err := client.Voices.Delete(context.Background(), zai.VoiceDeleteRequest{Voice: "voice_clone_20260711_0001", RequestID: "req-del-01", UserID: "user-000001"}); err != nil {
+		t.Fatal(err)
+	}
+	assertGoldenJSON(t, "voice_delete_every_field.json", rec.last(t).Body)
+	assertRoundTrips[zai.VoiceDeleteRequest](t, rec.last(t).Body)
+}
