@@ -520,9 +520,9 @@ type WebSearch struct {
 	SearchPrompt string `json:"search_prompt,omitempty"`
 	// SearchIntent asks the server to recognise the search intent first
 	// and search only when there is one (BigModel; the Java SDK sends it as
-	// a string). The server's default is to recognise it; false is not
-	// sent, so it cannot turn recognition off.
-	SearchIntent bool `json:"search_intent,omitempty"`
+	// a string). Absent means true, the server's default, so it is a
+	// pointer: zai.Ptr(false) turns recognition off.
+	SearchIntent *bool `json:"search_intent,omitempty"`
 	// RequireSearch makes the model answer from the search results only
 	// (default false).
 	RequireSearch bool `json:"require_search,omitempty"`

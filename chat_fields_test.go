@@ -217,3 +217,20 @@ func TestAccumulatorMCPDocReferenceKnowledge(t *testing.T) {
 		t.Errorf("completion %+v, knowledge %+v", c.Choices[0].Message, c.KnowledgeV2)
 	}
 }
+
+// The web search tool's search_intent defaults to true on the server, so
+// false must reach the wire when asked for, and nothing when unset.
+func TestWebSearchToolSearchIntentFalseIsSent(t *testing.T) {
+	for _, tc := range []struct {
+		intent *bool
+		want   string
+	}{{zai.Ptr(false), `"search_intent":false`}, {nil, ""}} {
+		b, err := json.Marshal(zai.WebSearchTool(zai.WebSearch{Enable: zai.Ptr(true), SearchIntent: tc.intent}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(b), "search_intent"); got != (tc.want != "") || (tc.want != "" && !strings.Contains(string(b), tc.want)) {
+			t.Fatalf("%s, want %q", b, tc.want)
+		}
+	}
+}

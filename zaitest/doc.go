@@ -71,7 +71,9 @@
 // JSONL); GET /files lists in upload order (order=desc reverses it),
 // filtered by purpose, paged by after and limit (20 by default, at most
 // 100) with has_more; GET /files/{id}/content downloads; DELETE /files/{id}
-// deletes. (*Server).File reads the store.
+// deletes. (*Server).File reads the store. The JSON form of POST /files
+// (Files.UploadURLs) adds each document with a URL and a knowledge_type of
+// 1-5 to successInfos, and lists the others in failedInfos.
 //
 // Batches. POST /batches takes a stored batch file and endpoint
 // /v4/chat/completions; the batch is "validating", then "in_progress" for

@@ -11,8 +11,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // state holds what the server stores between requests. Server.mu guards it.
@@ -124,8 +126,14 @@ func parseForm(req *Request) (*form, error) {
 }
 
 // fileUpload answers POST /files. A file with purpose "batch" must be JSONL:
-// every non-empty line a JSON object.
+// every non-empty line a JSON object. A JSON body is the knowledge-base form
+// (upload_detail): each document with a URL and a knowledge_type is added,
+// as documentId "doc_<n>", and the answer lists them in successInfos.
 func (s *Server) fileUpload(w http.ResponseWriter, req *Request) {
+	if strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
+		s.fileUploadURLs(w, req)
+		return
+	}
 	f, err := parseForm(req)
 	if err != nil {
 		writeError(w, 400, "1210", "Incorrect API call parameters: "+err.Error())
@@ -431,4 +439,37 @@ func (s *Server) batchList(w http.ResponseWriter, req *Request) {
 		out["first_id"], out["last_id"] = page[0]["id"], page[len(page)-1]["id"]
 	}
 	writeJSON(w, out)
+}
+
+// fileUploadURLs answers the JSON form of POST /files.
+func (s *Server) fileUploadURLs(w http.ResponseWriter, req *Request) {
+	var body struct {
+		Purpose string `json:"purpose"`
+		Details []struct {
+			URL           string `json:"url"`
+			KnowledgeType int    `json:"knowledge_type"`
+			FileName      string `json:"file_name"`
+		} `json:"upload_detail"`
+	}
+	if err := req.Decode(&body); err != nil {
+		writeError(w, 400, "1210", "Incorrect API call parameters: "+err.Error())
+		return
+	}
+	if body.Purpose == "" || len(body.Details) == 0 {
+		writeError(w, 400, "1214", "purpose and upload_detail are required")
+		return
+	}
+	success, failed := []map[string]any{}, []map[string]any{}
+	for _, d := range body.Details {
+		name := d.FileName
+		if name == "" {
+			name = path.Base(d.URL)
+		}
+		if d.URL == "" || d.KnowledgeType < 1 || d.KnowledgeType > 5 {
+			failed = append(failed, map[string]any{"documentId": "", "filename": name, "failReason": "url and a knowledge_type of 1-5 are required"})
+			continue
+		}
+		success = append(success, map[string]any{"documentId": s.newID(), "filename": name})
+	}
+	writeJSON(w, map[string]any{"successInfos": success, "failedInfos": failed})
 }

@@ -192,3 +192,24 @@ func TestBatchCancelAndList(t *testing.T) {
 		t.Fatalf("unknown batch: %v", err)
 	}
 }
+
+func TestFileUploadURLs(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	client := srv.Client()
+	resp, err := client.Files.UploadURLs(ctx, zai.FileURLUploadRequest{
+		Purpose: zai.FilePurposeRetrieval, KnowledgeID: "kb-1",
+		Details: []zai.FileUploadDetail{{URL: "https://example.com/manual.pdf", KnowledgeType: 1}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.SuccessInfos) != 1 || resp.SuccessInfos[0].Filename != "manual.pdf" || resp.SuccessInfos[0].DocumentID == "" || len(resp.FailedInfos) != 0 {
+		t.Fatalf("%+v", resp)
+	}
+	var sent struct {
+		KnowledgeID string `json:"knowledge_id"`
+	}
+	if err := srv.Requests()[0].Decode(&sent); err != nil || sent.KnowledgeID != "kb-1" {
+		t.Fatalf("sent %+v, %v", sent, err)
+	}
+}
