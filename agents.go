@@ -541,7 +541,7 @@ func (s *AgentService) Invoke(ctx context.Context, req AgentRequest, opts ...Opt
 	}
 	return call[AgentResponse](ctx, s.client, &core.Request{
 		Method: http.MethodPost, Path: "/v1/agents", Root: true,
-		Body: agentBody{AgentRequest: &req, Stream: false}, Check: checkBody(agentFailed),
+		Body: agentBody{AgentRequest: &req, Stream: false}, Check: checkAgent,
 	}, opts)
 }
 
@@ -558,7 +558,7 @@ func (s *AgentService) InvokeStream(ctx context.Context, req AgentRequest, opts 
 	}
 	return openStream[AgentChunk](ctx, s.client, &core.Request{
 		Method: http.MethodPost, Path: "/v1/agents", Root: true,
-		Body: agentBody{AgentRequest: &req, Stream: true}, Check: checkBody(agentFailed),
+		Body: agentBody{AgentRequest: &req, Stream: true}, Check: checkAgent,
 	}, opts)
 }
 
@@ -580,7 +580,7 @@ func (s *AgentService) GetAsyncResult(ctx context.Context, req AgentAsyncResultR
 
 func agentAsyncResult(ctx context.Context, s *settings, req *AgentAsyncResultRequest) (*AgentResponse, error) {
 	return callWith[AgentResponse](ctx, s, &core.Request{
-		Method: http.MethodPost, Path: "/v1/agents/async-result", Root: true, Body: req, Check: checkBody(agentFailed),
+		Method: http.MethodPost, Path: "/v1/agents/async-result", Root: true, Body: req, Check: checkAgent,
 	})
 }
 
@@ -632,7 +632,7 @@ func (s *AgentService) GetConversation(ctx context.Context, req AgentConversatio
 		return nil, invalidf("conversation_id is empty")
 	}
 	return call[AgentResponse](ctx, s.client, &core.Request{
-		Method: http.MethodPost, Path: "/v1/agents/conversation", Root: true, Body: &req, Check: checkBody(agentFailed),
+		Method: http.MethodPost, Path: "/v1/agents/conversation", Root: true, Body: &req, Check: checkAgent,
 	}, opts)
 }
 

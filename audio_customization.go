@@ -99,7 +99,7 @@ func (s *SpeechService) CreateCustom(ctx context.Context, req SpeechCustomizatio
 	if err != nil {
 		return nil, err
 	}
-	r.Accept, r.Check = "audio/*, application/json", checkBody(hasErrorEnvelope)
+	r.Accept, r.Check = "audio/*, application/json", checkEnvelope
 	resp, err := download(ctx, s.client, r, opts)
 	if err != nil {
 		return nil, err

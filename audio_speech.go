@@ -129,7 +129,7 @@ func (s *SpeechService) Create(ctx context.Context, req SpeechRequest, opts ...O
 		Accept: "audio/*, application/json",
 		// A JSON body in place of audio is read: an error envelope there is
 		// an *APIError, anything else is handed back unchanged.
-		Check: checkBody(hasErrorEnvelope),
+		Check: checkEnvelope,
 	}, opts)
 	if err != nil {
 		return nil, err

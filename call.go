@@ -37,7 +37,7 @@ func call[T any](ctx context.Context, c *Client, r *core.Request, opts []Option)
 // callWith is call with settings already resolved, for the polls of a Wait.
 func callWith[T any](ctx context.Context, s *settings, r *core.Request) (*T, error) {
 	if r.Check == nil {
-		r.Check = checkBody(hasErrorEnvelope)
+		r.Check = checkEnvelope
 	}
 	out := new(T)
 	if err := callInto(ctx, s, r, out); err != nil {
@@ -78,7 +78,7 @@ func openStreamWith[T any](ctx context.Context, s *settings, r *core.Request, pr
 	r.Stream = true
 	check := r.Check
 	if check == nil {
-		check = checkBody(hasErrorEnvelope)
+		check = checkEnvelope
 	}
 	r.Check = nil // a stream's body is not buffered by the core
 	resp, trace, err := exchange(ctx, s, r)
@@ -243,6 +243,13 @@ func checkBody(failed func([]byte) bool) func(int, http.Header, []byte) error {
 		return nil
 	}
 }
+
+// The body checks, made once rather than per call.
+var (
+	checkEnvelope = checkBody(hasErrorEnvelope)
+	checkAgent    = checkBody(agentFailed)
+	checkParser   = checkBody(parserFailed)
+)
 
 // bodyError builds the *APIError of a failure sent in a 2xx body.
 func bodyError(status int, header http.Header, body []byte) *APIError {

@@ -109,7 +109,7 @@ func doRequest(method, path string, body, out any) (*core.Request, error) {
 		}
 		r.Body = json.RawMessage(b)
 	}
-	r.Check = checkBody(hasErrorEnvelope)
+	r.Check = checkEnvelope
 	return r, nil
 }
 

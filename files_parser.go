@@ -133,7 +133,7 @@ func (req *FileParseRequest) form(path string, tool ParserTool) (*core.Request, 
 	if err != nil {
 		return nil, err
 	}
-	r.Check = checkBody(parserFailed)
+	r.Check = checkParser
 	return r, nil
 }
 
@@ -188,7 +188,7 @@ func getParseResult(ctx context.Context, s *settings, taskID string, format Pars
 		return nil, err
 	}
 	return callWith[FileParseResponse](ctx, s, &core.Request{
-		Method: http.MethodGet, Path: "/files/parser/result/" + task + "/" + ft, Check: checkBody(parserFailed),
+		Method: http.MethodGet, Path: "/files/parser/result/" + task + "/" + ft, Check: checkParser,
 	})
 }
 

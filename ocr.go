@@ -196,6 +196,6 @@ func (s *OCRService) RecognizeHandwriting(ctx context.Context, req HandwritingRe
 	if err != nil {
 		return nil, err
 	}
-	r.Check = checkBody(parserFailed)
+	r.Check = checkParser
 	return call[HandwritingResponse](ctx, s.client, r, opts)
 }
