@@ -68,7 +68,7 @@ type Batch struct {
 	CompletionWindow string        `json:"completion_window,omitempty"`
 	Status           BatchStatus   `json:"status"`
 	// OutputFileID holds the answers once the batch completes; ErrorFileID
-	// the lines that failed. Download them with Files.Content.
+	// the lines that failed. Download them with Files.Download, or read them with ReadOutput.
 	OutputFileID  string              `json:"output_file_id,omitempty"`
 	ErrorFileID   string              `json:"error_file_id,omitempty"`
 	Errors        *BatchErrors        `json:"errors,omitempty"`

@@ -109,7 +109,7 @@ func textItem(s string) map[string]any { return map[string]any{"type": "text", "
 //   - vidu_template_agent: status "pending" and an async_id (custom
 //     variable "template" required);
 //   - slides_glm_agent: a thinking, a tool (insert_page) and an answer phase,
-//     streamed or whole, in a conversation that Conversation exports.
+//     streamed or whole, in a conversation that GetConversation exports.
 //
 // Any other agent, or no messages, fails with HTTP 200 and code 400.
 func (s *Server) agentInvoke(w http.ResponseWriter, req *Request) {

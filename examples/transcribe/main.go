@@ -38,7 +38,7 @@ func run(ctx context.Context, path string, stream bool) error {
 	client, done := demo.Client()
 	defer done()
 
-	// FilePath is opened on each attempt, so a retried upload is sent whole.
+	// A Path is opened on each attempt, so a retried upload is sent whole.
 	req := zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Path: path}}
 	if path == "" {
 		wav, err := synthesise(ctx, client)
