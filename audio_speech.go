@@ -145,14 +145,16 @@ func (s *SpeechService) CreateStream(ctx context.Context, req SpeechRequest, opt
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	r := &core.Request{Method: http.MethodPost, Path: "/audio/speech", Body: speechBody{SpeechRequest: &req, Stream: true}, Stream: true}
-	stream, err := openStream[SpeechChunk](ctx, s.client, r, opts)
+	set, err := s.client.resolve(opts)
 	if err != nil {
 		return nil, err
 	}
+	// Each chunk learns the request's encoding, a JSON body sent in place
+	// of the stream included.
 	encoding := req.EncodeFormat
-	stream.prepare = func(c *SpeechChunk) { c.encoding = encoding }
-	return stream, nil
+	return openStreamWith(ctx, set, &core.Request{
+		Method: http.MethodPost, Path: "/audio/speech", Body: speechBody{SpeechRequest: &req, Stream: true},
+	}, func(c *SpeechChunk) { c.encoding = encoding })
 }
 
 // SpeechChunk is one event of a streamed speech: a piece of encoded audio.

@@ -587,3 +587,32 @@ func TestWireStreamsReuseConnections(t *testing.T) {
 		t.Fatalf("%d TCP connections for 50 sequential streams", n)
 	}
 }
+
+// A speech stream answered with one JSON chunk still decodes its audio in
+// the encoding the request asked for.
+func TestWireSpeechStreamAnsweredWithJSONKeepsEncoding(t *testing.T) {
+	env := newFaultEnv(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"choices":[{"index":0,"delta":{"role":"assistant","content":"48656c6c6f"},"finish_reason":"stop"}]}`)
+	})
+	stream, err := env.client.Audio.Speech.CreateStream(context.Background(), zai.SpeechRequest{
+		Model: zai.ModelGLMTTS, Input: "hi", Voice: zai.VoiceTongtong, EncodeFormat: zai.EncodeFormatHex,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audio []byte
+	for chunk, err := range stream.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := chunk.Audio()
+		if err != nil {
+			t.Fatal(err)
+		}
+		audio = append(audio, b...)
+	}
+	if string(audio) != "Hello" {
+		t.Fatalf("audio %q", audio)
+	}
+}
