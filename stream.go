@@ -42,6 +42,7 @@ type Stream[T any] struct {
 	ctx       context.Context // Background for NewStream
 	requestID string
 	idle      time.Duration
+	maxEvent  int
 
 	cur     T
 	prepare func(*T) // sets what a chunk must know from the request, before decoding
@@ -71,7 +72,7 @@ func NewStream[T any](body io.ReadCloser) *Stream[T] {
 }
 
 func newStream[T any](ctx context.Context, body io.ReadCloser, requestID string, idle time.Duration, maxEvent int) *Stream[T] {
-	s := &Stream[T]{body: body, src: body, ctx: ctx, requestID: requestID, idle: idle}
+	s := &Stream[T]{body: body, src: body, ctx: ctx, requestID: requestID, idle: idle, maxEvent: maxEvent}
 	if idle > 0 {
 		// onIdle must not touch s.timer: it may fire before AfterFunc has
 		// returned the timer.
@@ -94,7 +95,7 @@ func (s *Stream[T]) onIdle() {
 // already runs, so a server that stalls here ends with ErrTimeout.
 func (s *Stream[T]) takeJSON(status int, header http.Header, check func(int, http.Header, []byte) error) error {
 	br := bufio.NewReader(s.src)
-	s.dec = sse.NewDecoder(br, 0)
+	s.dec = sse.NewDecoder(br, s.maxEvent)
 	for {
 		b, err := br.Peek(1)
 		if err != nil || !isSpace(b[0]) {

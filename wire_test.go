@@ -616,3 +616,21 @@ func TestWireSpeechStreamAnsweredWithJSONKeepsEncoding(t *testing.T) {
 		t.Fatalf("audio %q", audio)
 	}
 }
+
+// A stream mislabelled as JSON whose body is events keeps the event-size
+// limit of WithMaxStreamEventSize.
+func TestWireJSONTypedEventStreamKeepsEventCap(t *testing.T) {
+	env := newFaultEnv(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\""+strings.Repeat("x", 4096)+"\"}}]}\n\ndata: [DONE]\n\n")
+	}, zai.WithMaxStreamEventSize(1024))
+	stream, err := env.client.Chat.Completions.CreateStream(context.Background(), chatReq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range stream.All() {
+	}
+	if !errors.Is(stream.Err(), zai.ErrStreamEventTooLarge) {
+		t.Fatalf("got %v", stream.Err())
+	}
+}
