@@ -1,0 +1,166 @@
+// Package snippets checks the ```go blocks of a Markdown file: each must
+// type-check against the module it documents and check the errors it sets.
+// The root module and the nested modules (zaieino, zaiotel) each check the
+// blocks that use them.
+package snippets
+
+import (
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Config says which blocks to check and what a fragment has in scope.
+type Config struct {
+	// Select picks the blocks to check; the others are left to another
+	// module's test.
+	Select func(src string) bool
+	// Imports are the packages a fragment may use without importing them.
+	Imports []string
+	// Prelude is Go declarations every fragment may use.
+	Prelude string
+	// Params is the parameter list of the function a statement fragment
+	// is the body of, such as "ctx context.Context, client *zai.Client".
+	Params string
+	// MinBlocks is the fewest blocks Select must pick, so that a moved
+	// README cannot pass by checking nothing.
+	MinBlocks int
+}
+
+var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
+
+// droppedError finds `x, _ :=` and `_ = err`, which hide a failure.
+var droppedError = regexp.MustCompile(`(?m)(\w+, _ :?= |\b_ = err\b)`)
+
+// Check type-checks the selected blocks of the Markdown file at path. A
+// block that is a whole file (package ...) is checked as it is; a block of
+// declarations at the top of a file; any other block as the body of a
+// function with c.Params that returns an error. Unused variables and
+// imports are allowed: a fragment shows one step of a program.
+func Check(t *testing.T, path string, c Config) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	imp := importer.ForCompiler(fset, "source", nil)
+	n := 0
+	for _, m := range goBlock.FindAllStringSubmatchIndex(string(b), -1) {
+		src := string(b[m[2]:m[3]])
+		if c.Select != nil && !c.Select(src) {
+			continue
+		}
+		n++
+		line := 1 + strings.Count(string(b[:m[2]]), "\n")
+		if d := droppedError.FindString(src); d != "" {
+			t.Errorf("%s:%d: the snippet drops an error (%q)", path, line, d)
+		}
+		for _, l := range UncheckedErrors(src) {
+			t.Errorf("%s:%d: the error set on line %d of the snippet is not checked on the next line", path, line, l)
+		}
+		for _, e := range c.check(fset, imp, src) {
+			t.Errorf("%s:%d: %s", path, line, e)
+		}
+	}
+	if n < c.MinBlocks {
+		t.Fatalf("%s: checked %d go blocks, want at least %d", path, n, c.MinBlocks)
+	}
+}
+
+// check type-checks src in the first form that parses.
+func (c Config) check(fset *token.FileSet, imp types.Importer, src string) []string {
+	var header strings.Builder
+	header.WriteString("package snippet\n\nimport (\n")
+	for _, p := range c.Imports {
+		fmt.Fprintf(&header, "\t%q\n", p)
+	}
+	header.WriteString(")\n\n" + c.Prelude + "\n")
+	candidates := []string{
+		src, // a whole file
+		header.String() + src,
+		header.String() + "func snippet(" + c.Params + ") error {\n{\n" + src + "\n}\nreturn nil\n}\n",
+	}
+	var f *ast.File
+	var err error
+	for _, cand := range candidates {
+		if !strings.HasPrefix(strings.TrimSpace(cand), "package ") {
+			continue
+		}
+		if f, err = parser.ParseFile(fset, "snippet.go", cand, parser.SkipObjectResolution); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return []string{"does not parse: " + err.Error()}
+	}
+	var problems []string
+	conf := types.Config{Importer: imp, Error: func(err error) {
+		msg := err.(types.Error).Msg
+		if strings.Contains(msg, "declared and not used") || strings.Contains(msg, "imported and not used") {
+			return
+		}
+		problems = append(problems, msg)
+	}}
+	conf.Check("snippet", fset, []*ast.File{f}, nil)
+	return problems
+}
+
+// errAssign is a statement that sets err.
+var errAssign = regexp.MustCompile(`^\s*[\w, .]*\berr\b[\w, ]* :?= `)
+
+var stringLit = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
+
+// UncheckedErrors returns the lines of src (1-based) that set err without
+// an "if ... err" or a return as the next statement, as a reader would
+// copy them.
+func UncheckedErrors(src string) []int {
+	lines := strings.Split(src, "\n")
+	var out []int
+	for i := 0; i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		if !errAssign.MatchString(lines[i]) || strings.HasPrefix(l, "for ") || strings.HasPrefix(l, "if ") {
+			continue
+		}
+		end := statementEnd(lines, i)
+		next := ""
+		for _, n := range lines[end+1:] {
+			if t := strings.TrimSpace(n); t != "" && !strings.HasPrefix(t, "//") {
+				next = t
+				break
+			}
+		}
+		if !(strings.HasPrefix(next, "if ") && strings.Contains(next, "err")) && !strings.HasPrefix(next, "return") {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// statementEnd returns the line on which the statement starting at line i
+// closes its brackets.
+func statementEnd(lines []string, i int) int {
+	depth := 0
+	for j := i; j < len(lines); j++ {
+		code, _, _ := strings.Cut(stringLit.ReplaceAllString(lines[j], `""`), "//")
+		for _, c := range code {
+			switch c {
+			case '(', '{', '[':
+				depth++
+			case ')', '}', ']':
+				depth--
+			}
+		}
+		if depth <= 0 {
+			return j
+		}
+	}
+	return len(lines) - 1
+}
