@@ -211,13 +211,7 @@ func (s *Server) speech(w http.ResponseWriter, req *Request) {
 	}
 	pcm := Tone(p.Input)
 	if !p.Stream || req.forceJSON {
-		if p.ResponseFormat == "wav" {
-			w.Header().Set("Content-Type", "audio/wav")
-			w.Write(WAV(pcm, p.Input))
-			return
-		}
-		w.Header().Set("Content-Type", "audio/pcm")
-		w.Write(pcm)
+		writeSpeech(w, pcm, p.Input, p.ResponseFormat)
 		return
 	}
 	id := w.Header().Get("X-Log-Id")
@@ -256,10 +250,15 @@ func (s *Server) speechCustom(w http.ResponseWriter, req *Request) {
 		writeError(w, 400, "1214", "voice_data cannot be empty")
 		return
 	}
-	pcm := Tone(input)
-	if f.value("response_format") == "wav" {
+	writeSpeech(w, Tone(input), input, f.value("response_format"))
+}
+
+// writeSpeech writes synthesised audio whole: a WAV with the text inside for
+// format "wav", raw PCM otherwise.
+func writeSpeech(w http.ResponseWriter, pcm []byte, text, format string) {
+	if format == "wav" {
 		w.Header().Set("Content-Type", "audio/wav")
-		w.Write(WAV(pcm, input))
+		w.Write(WAV(pcm, text))
 		return
 	}
 	w.Header().Set("Content-Type", "audio/pcm")
