@@ -2,6 +2,8 @@ package zai
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -25,6 +27,33 @@ type dataEnvelope[T any] struct {
 	rawBody
 }
 
+// dataOptional is implemented by the data types for which a success with
+// no "data" (absent or null) is an empty answer: a list, a search, an
+// update. For the others (a created id, a resource) such a body is not an
+// answer, and the call fails rather than return an empty value.
+type dataOptional interface{ dataOptional() }
+
+// errNoData is the decoding error of a success without the data it needs.
+var errNoData = errors.New(`the answer carries no "data"`)
+
+// UnmarshalJSON reads "data", refusing a success without it unless T may be
+// empty.
+func (e *dataEnvelope[T]) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Data *T `json:"data"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.Data == nil {
+		if _, ok := any(new(T)).(dataOptional); !ok {
+			return errNoData
+		}
+	}
+	e.Data = w.Data
+	return nil
+}
+
 // callData sends r and returns the "data" of the envelope it answers with.
 func callData[T any](ctx context.Context, c *Client, r *core.Request, opts []Option) (*T, error) {
 	s, err := c.resolve(opts)
@@ -42,7 +71,7 @@ func callDataWith[T any](ctx context.Context, s *settings, r *core.Request) (*T,
 	}
 	out := env.Data
 	if out == nil {
-		out = new(T) // a success without data: an update, a delete
+		out = new(T) // a success without data, where that means empty
 	}
 	if rs, ok := any(out).(rawSetter); ok {
 		rs.setRawJSON(env.raw)
@@ -73,6 +102,18 @@ func appRequest(method, path string) *core.Request {
 type appDone struct{}
 
 func (*appDone) UnmarshalJSON([]byte) error { return nil }
+
+// The data that may be absent: nothing found, nothing listed, nothing to
+// report.
+func (*appDone) dataOptional()                   {}
+func (*KnowledgeBaseList) dataOptional()         {}
+func (*KnowledgeDocumentList) dataOptional()     {}
+func (*KnowledgeImageList) dataOptional()        {}
+func (*KnowledgeRetrieveResponse) dataOptional() {}
+func (*RetrievalResponse) dataOptional()         {}
+func (*CodingPlanQuotaResponse) dataOptional()   {}
+func (*ModelUsageResponse) dataOptional()        {}
+func (*ToolUsageResponse) dataOptional()         {}
 
 // callAppDone sends r and returns nil when its envelope says success.
 func callAppDone(ctx context.Context, c *Client, r *core.Request, opts []Option) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"iter"
 	"net/http"
+	"path/filepath"
 	"strconv"
 
 	"github.com/zai-go/zai/internal/core"
@@ -50,7 +51,8 @@ type KnowledgeDocumentUploadRequest struct {
 	// KnowledgeID is the knowledge base (required; it goes in the path).
 	KnowledgeID string
 	// Files are the documents, each sent as a "files" part (at least one).
-	// The server reads the format from each Name's extension.
+	// The server reads the format from each name's extension (a Path's
+	// base, or Name), so a name without one is refused before sending.
 	Files []FileInput
 	// KnowledgeType is how to slice them; 0 lets the server choose by
 	// format.
@@ -220,6 +222,9 @@ func (r *KnowledgeDocumentUploadRequest) form() (*core.Multipart, error) {
 		part, err := f.part("files["+strconv.Itoa(i)+"]", nil)
 		if err != nil {
 			return nil, err
+		}
+		if filepath.Ext(part.FileName) == "" {
+			return nil, invalidf("files[%d]: the name %q has no extension, from which the server reads the format", i, part.FileName)
 		}
 		part.Field = "files"
 		m.Files = append(m.Files, part)

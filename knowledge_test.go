@@ -513,6 +513,10 @@ func TestKnowledgeBadInputSendsNothing(t *testing.T) {
 			_, err := client.Knowledge.Documents.Upload(ctxb, zai.KnowledgeDocumentUploadRequest{Files: []zai.FileInput{zai.FileFromReader(strings.NewReader("x"), "a.txt")}})
 			return err
 		},
+		"upload, no extension": func() error {
+			_, err := client.Knowledge.Documents.Upload(ctxb, zai.KnowledgeDocumentUploadRequest{KnowledgeID: "k", Files: []zai.FileInput{{Reader: strings.NewReader("x")}}})
+			return err
+		},
 		"upload, missing file": func() error {
 			_, err := client.Knowledge.Documents.Upload(ctxb, zai.KnowledgeDocumentUploadRequest{KnowledgeID: "k", Files: []zai.FileInput{zai.FileFromPath("/nonexistent/a.pdf")}})
 			return err
@@ -665,5 +669,45 @@ func TestIntBool(t *testing.T) {
 	}
 	if out, _ := json.Marshal(struct{ A, B zai.IntBool }{true, false}); string(out) != `{"A":1,"B":0}` {
 		t.Errorf("%s", out)
+	}
+}
+
+// A success without "data" is not an answer where one is needed (a created
+// id, a resource, an upload report): the call fails rather than return an
+// empty value. Where empty makes sense (a list, a search, an update), it is
+// empty.
+func TestKnowledgeSuccessWithoutData(t *testing.T) {
+	for _, body := range []string{`{"code":200,"message":"ok"}`, `{"code":200,"message":"ok","data":null}`} {
+		_, client := newRecorder(t, respondJSON(body))
+		for name, call := range map[string]func() error{
+			"create": func() error {
+				_, err := client.Knowledge.Create(ctxb, zai.KnowledgeCreateRequest{EmbeddingID: zai.KnowledgeEmbeddingID3, Name: "x"})
+				return err
+			},
+			"get":      func() error { _, err := client.Knowledge.Get(ctxb, "k"); return err },
+			"capacity": func() error { _, err := client.Knowledge.GetCapacity(ctxb); return err },
+			"document": func() error { _, err := client.Knowledge.Documents.Get(ctxb, "d"); return err },
+			"upload_url": func() error {
+				_, err := client.Knowledge.Documents.UploadURLs(ctxb, zai.KnowledgeURLUploadRequest{KnowledgeID: "k",
+					Details: []zai.KnowledgeURL{{URL: "https://x", KnowledgeType: 1}}})
+				return err
+			},
+		} {
+			var apiErr *zai.APIError
+			if err := call(); !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || !strings.Contains(apiErr.Message, `no "data"`) || apiErr.RequestID != "log-123" {
+				t.Errorf("%s, %s: %v", body, name, err)
+			}
+		}
+		list, err := client.Knowledge.List(ctxb, zai.KnowledgeListRequest{})
+		if err != nil || len(list.Data) != 0 || string(list.RawJSON()) != body {
+			t.Errorf("%s, list: %+v %v", body, list, err)
+		}
+		found, err := client.Knowledge.Retrieve(ctxb, zai.KnowledgeRetrieveRequest{Query: "q", KnowledgeIDs: []string{"k"}})
+		if err != nil || len(found.Slices) != 0 {
+			t.Errorf("%s, retrieve: %+v %v", body, found, err)
+		}
+		if err := client.Knowledge.Delete(ctxb, "k"); err != nil {
+			t.Errorf("%s, delete: %v", body, err)
+		}
 	}
 }
