@@ -711,3 +711,22 @@ func TestKnowledgeSuccessWithoutData(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkKnowledgeRetrieve is one retrieval through the envelope: a
+// request, the check and the unwrapping of 20 slices.
+func BenchmarkKnowledgeRetrieve(b *testing.B) {
+	var items []string
+	for i := range 20 {
+		items = append(items, fmt.Sprintf(`{"text":"slice %d of the handbook","score":0.%02d,"metadata":{"_id":"s%d","knowledge_id":"kb","doc_id":"d","doc_name":"h.pdf"}}`, i, 99-i, i))
+	}
+	body := `{"code":200,"message":"请求成功","data":[` + strings.Join(items, ",") + `],"timestamp":1689649504996}`
+	_, client := newRecorder(b, respondJSON(body))
+	req := zai.KnowledgeRetrieveRequest{Query: "annual leave", KnowledgeIDs: []string{"kb"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := client.Knowledge.Retrieve(ctxb, req)
+		if err != nil || len(res.Slices) != 20 {
+			b.Fatal(err)
+		}
+	}
+}

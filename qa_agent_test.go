@@ -254,3 +254,39 @@ func TestQAAgentEnvelopeErrorBeforeStream(t *testing.T) {
 		t.Fatalf("%v %+v", stream, err)
 	}
 }
+
+// BenchmarkQAAgentStream reads a Q&A agent turn of 200 answer events (plus
+// a tool call, its output and done) over a loopback socket.
+func BenchmarkQAAgentStream(b *testing.B) {
+	var body strings.Builder
+	body.WriteString(qaEvent(`{"type":"session_created","sessionId":"s1"}`))
+	body.WriteString(qaEvent(`{"type":"tool_call","sessionId":"s1","data":{"callId":"c1","toolName":"knowledge_search","arguments":{"query":"annual leave"}}}`))
+	body.WriteString(qaEvent(`{"type":"tool_result","sessionId":"s1","data":{"callId":"c1","toolName":"knowledge_search","result":[{"text":"Annual leave is 15 days."}],"status":"success","durationMs":12}}`))
+	for range 200 {
+		body.WriteString(qaEvent(`{"type":"answer","sessionId":"s1","data":"word "}`))
+	}
+	body.WriteString(qaEvent(`{"type":"done","sessionId":"s1","messageId":"m1","usage":{"prompt_tokens":10,"completion_tokens":200,"total_tokens":210}}`))
+	payload := body.String()
+	_, client := newRecorder(b, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, payload)
+	})
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		stream, err := client.QAAgent.InvokeStream(ctxb, qaRequest())
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for _, err := range stream.All() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 204 {
+			b.Fatalf("%d events", n)
+		}
+	}
+}
