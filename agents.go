@@ -37,6 +37,18 @@ const (
 	// AgentSlides writes slides and posters (slides_glm_agent). It streams
 	// its phases: use InvokeStream. GetConversation exports the result.
 	AgentSlides = "slides_glm_agent"
+	// AgentDrawing draws pictures (ai_drawing_agent). Its custom variables
+	// are free-form: a map, as the agent's documentation lists them.
+	AgentDrawing = "ai_drawing_agent"
+	// AgentReceiptRecognition reads receipts (receipt_recognition_agent);
+	// free-form custom variables.
+	AgentReceiptRecognition = "receipt_recognition_agent"
+	// AgentClothesRecognition recognises clothes (clothes_recognition_agent);
+	// free-form custom variables.
+	AgentClothesRecognition = "clothes_recognition_agent"
+	// AgentEducationSolve solves homework problems
+	// (intelligent_education_solve_agent); free-form custom variables.
+	AgentEducationSolve = "intelligent_education_solve_agent"
 )
 
 // AgentStatus is the state an agent reports.
@@ -59,6 +71,11 @@ const (
 	AgentContentTypeVideoURL AgentContentType = "video_url"
 	AgentContentTypeFileURL  AgentContentType = "file_url"
 	AgentContentTypeObject   AgentContentType = "object"
+	// AgentContentTypeFileID is a file uploaded with FilePurposeAgent,
+	// named by its id (requests only).
+	AgentContentTypeFileID AgentContentType = "file_id"
+	// AgentContentTypeAudioURL is an audio link (replies only).
+	AgentContentTypeAudioURL AgentContentType = "audio_url"
 )
 
 // AgentRequest is the body of POST /v1/agents. The "stream" field is set by
@@ -68,7 +85,9 @@ type AgentRequest struct {
 	AgentID  string         `json:"agent_id"`
 	Messages []AgentMessage `json:"messages,omitempty"`
 	// CustomVariables are the agent's parameters: TranslationVariables,
-	// VideoEffectsVariables, or a map for other agents.
+	// VideoEffectsVariables, or, for the other agents (AgentDrawing,
+	// AgentReceiptRecognition, ...), a map of the free-form parameters their
+	// documentation lists.
 	CustomVariables any `json:"custom_variables,omitempty"`
 	// ConversationID continues a conversation (slides agent).
 	ConversationID string `json:"conversation_id,omitempty"`
@@ -100,6 +119,10 @@ type AgentContent struct {
 	ImageURL string           `json:"image_url,omitempty"`
 	VideoURL string           `json:"video_url,omitempty"`
 	FileURL  string           `json:"file_url,omitempty"`
+	// FileID names a file uploaded with FilePurposeAgent.
+	FileID string `json:"file_id,omitempty"`
+	// AudioURL is the link of an audio item of a reply.
+	AudioURL string `json:"audio_url,omitempty"`
 	// Object is the payload of an "object" item: in replies, a tool call of
 	// the slides agent (see ToolCall).
 	Object json.RawMessage `json:"object,omitempty"`
@@ -211,6 +234,12 @@ func AgentImageURL(url string) AgentContent {
 // AgentVideoURL returns a video content item.
 func AgentVideoURL(url string) AgentContent {
 	return AgentContent{Type: AgentContentTypeVideoURL, VideoURL: url}
+}
+
+// AgentFileID returns a content item naming a file uploaded with
+// FilePurposeAgent (Files.Upload).
+func AgentFileID(fileID string) AgentContent {
+	return AgentContent{Type: AgentContentTypeFileID, FileID: fileID}
 }
 
 // AgentObject returns an object content item; v is encoded as JSON.
@@ -345,6 +374,11 @@ func (r *AgentResponse) FileURLs() []string {
 	return urlsOf(r.Contents(), AgentContentTypeFileURL)
 }
 
+// AudioURLs returns the audio URLs of the reply.
+func (r *AgentResponse) AudioURLs() []string {
+	return urlsOf(r.Contents(), AgentContentTypeAudioURL)
+}
+
 // AgentChoice is one choice of an agent reply.
 type AgentChoice struct {
 	Index        int          `json:"index"`
@@ -461,6 +495,8 @@ func urlsOf(items []AgentContent, typ AgentContentType) []string {
 			u = it.ImageURL
 		case AgentContentTypeFileURL:
 			u = it.FileURL
+		case AgentContentTypeAudioURL:
+			u = it.AudioURL
 		}
 		if u != "" {
 			out = append(out, u)

@@ -160,6 +160,7 @@ func TestAgentsRequestGolden(t *testing.T) {
 			zai.AgentImageURL("https://example.com/a.png"),
 			zai.AgentVideoURL("https://example.com/a.mp4"),
 			obj,
+			zai.AgentFileID("agent-1750681215-9b92722d788f4b32bab28cc333293584"),
 		)},
 		CustomVariables: map[string]any{"template": "bodyshake"},
 		ConversationID:  "conv-1",
@@ -463,5 +464,48 @@ func TestAgentContentsDecodeEveryForm(t *testing.T) {
 	}
 	if _, ok := (zai.AgentContent{Type: "text", Text: "x"}).ToolCall(); ok {
 		t.Fatal("a text item is not a tool call")
+	}
+}
+
+// A reply's audio item (BigModel AgentResponse: content types text,
+// file_url, image_url, audio_url, video_url) reaches AudioURLs; the drawing
+// agent takes free-form custom variables as a map.
+func TestAgentsAudioReplyAndFreeFormVariables(t *testing.T) {
+	reply := `{"id":"a1","agent_id":"ai_drawing_agent","status":"success","choices":[{"index":0,"finish_reason":"stop",` +
+		`"messages":[{"role":"assistant","content":[{"type":"text","text":"done"},` +
+		`{"type":"audio_url","audio_url":"https://cdn.example.com/a.mp3"},{"type":"image_url","image_url":"https://cdn.example.com/p.png"}]}]}]}`
+	rec, client := newRecorder(t, respondJSON(reply))
+	res, err := client.Agents.Invoke(context.Background(), zai.AgentRequest{
+		AgentID:         zai.AgentDrawing,
+		Messages:        []zai.AgentMessage{zai.AgentUserMessage(zai.AgentText("a red kite"))},
+		CustomVariables: map[string]any{"style": "watercolor", "count": 2},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.AudioURLs(); len(got) != 1 || got[0] != "https://cdn.example.com/a.mp3" {
+		t.Fatalf("audio %v", got)
+	}
+	if got := res.ImageURLs(); len(got) != 1 || got[0] != "https://cdn.example.com/p.png" || res.Text() != "done" {
+		t.Fatalf("images %v, text %q", got, res.Text())
+	}
+	var body struct {
+		AgentID         string         `json:"agent_id"`
+		CustomVariables map[string]any `json:"custom_variables"`
+	}
+	if err := json.Unmarshal(rec.last(t).Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.AgentID != "ai_drawing_agent" || body.CustomVariables["style"] != "watercolor" || body.CustomVariables["count"] != 2.0 {
+		t.Fatalf("%+v", body)
+	}
+	for id, want := range map[string]string{
+		zai.AgentReceiptRecognition: "receipt_recognition_agent",
+		zai.AgentClothesRecognition: "clothes_recognition_agent",
+		zai.AgentEducationSolve:     "intelligent_education_solve_agent",
+	} {
+		if id != want {
+			t.Errorf("%q, want %q", id, want)
+		}
 	}
 }

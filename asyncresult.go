@@ -67,6 +67,9 @@ type AsyncResult struct {
 	// Choices and Usage are the answer of an async chat completion.
 	Choices []ChatCompletionChoice `json:"choices,omitempty"`
 	Usage   Usage                  `json:"usage,omitzero"`
+	// WebSearch holds the pages found when an async chat ran the web
+	// search tool.
+	WebSearch []WebSearchResult `json:"web_search,omitempty"`
 
 	// ImageResult holds the generated images of an async image task. The
 	// links expire after 30 days.

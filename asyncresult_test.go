@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -441,5 +442,26 @@ func TestWaitErrorEnvelopeIn200(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 1 {
 		t.Fatalf("%d polls", n)
+	}
+}
+
+// An async chat that ran the web search tool reports its pages (BigModel
+// ChatCompletionResponse.web_search, the schema of /async-result's chat
+// answer: icon, title, link, media, publish_date, content, refer).
+func TestAsyncChatResultWebSearch(t *testing.T) {
+	const fx = "testdata/shapes/async_chat_web_search_result.json"
+	_, client := newRecorder(t, respondFile(t, fx, "application/json"))
+	res, err := client.AsyncResult.Get(context.Background(), "20261206101500a1b2c3d4e5f60718")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := zai.WebSearchResult{Icon: "https://go.dev/favicon.ico", Title: "Tutorial: Getting started with generics",
+		Link: "https://go.dev/doc/tutorial/generics", Media: "go.dev", PublishDate: "2022-03-15",
+		Content: "This tutorial introduces the basics of generics in Go.", Refer: "ref_1"}
+	if len(res.WebSearch) != 1 || !reflect.DeepEqual(res.WebSearch[0], want) {
+		t.Fatalf("web search %+v", res.WebSearch)
+	}
+	if res.Usage.TotalCalls != 1 || res.Choices[0].Message.Content != "Go 1.18 added generics [ref_1]." {
+		t.Fatalf("%+v", res)
 	}
 }

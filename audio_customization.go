@@ -12,7 +12,9 @@ import (
 // SpeechCustomizationRequest is the multipart form of POST
 // /audio/customization: speech in the voice of a short recorded sample,
 // without cloning the voice first (the older form of voice cloning; see
-// Voices.Clone for the current one).
+// Voices.Clone for the current one). Legacy: the endpoint is gone from the
+// newest BigModel OpenAPI document (2026-07-11), though both official SDKs
+// still call it.
 //
 // Give the voice sample as VoiceDataPath (opened on each attempt, so retries
 // resend it) or a Reader streamed as it is read and retried only if it is
@@ -88,6 +90,7 @@ func (r *SpeechCustomizationRequest) form() (*core.Multipart, error) {
 // CreateCustom synthesises speech in the voice of a recorded sample and
 // returns the audio as a stream of bytes, as Create does; the caller must
 // Close the body. A 200 response with a JSON error body is an *APIError.
+// Legacy (see SpeechCustomizationRequest): prefer Voices.Clone and Create.
 //
 // POST /audio/customization (multipart/form-data)
 func (s *SpeechService) CreateCustom(ctx context.Context, req SpeechCustomizationRequest, opts ...Option) (*SpeechResponse, error) {

@@ -61,9 +61,19 @@ type ChatCompletionRequest struct {
 	Seed *int64 `json:"seed,omitempty"`
 
 	// Thinking turns the chain of thought on or off (GLM-4.5 and later).
+	// GLM-5.3 and the GLM-5.3-Flash series (ModelGLM5_3, ModelGLM5_3Flash,
+	// ModelGLM5_3FlashX) always think: ThinkingTypeDisabled is refused for
+	// them before sending (ErrInvalidRequest); ReasoningEffort sets the
+	// depth instead.
 	Thinking *Thinking `json:"thinking,omitempty"`
-	// ReasoningEffort sets the thinking depth: ReasoningEffortMax, ...High,
-	// ...Low and so on (GLM-5.2 and later).
+	// ReasoningEffort sets the thinking depth when thinking is on
+	// (GLM-5.2 and later; the server's default is ReasoningEffortMax).
+	// GLM-5.2 takes every value (none and minimal skip thinking, low and
+	// medium act as high, xhigh as max). GLM-5.3 and the GLM-5.3-Flash
+	// series take only ReasoningEffortLow, ReasoningEffortHigh and
+	// ReasoningEffortMax; another value is refused for them before sending
+	// (ErrInvalidRequest), since a third-party probe saw "none" silently
+	// think at max. WithExtraBody sends any value unchecked.
 	ReasoningEffort ReasoningEffort `json:"reasoning_effort,omitempty"`
 
 	// Tools the model may call.
@@ -130,7 +140,9 @@ type CodeGeeXContext struct {
 
 // Thinking controls the chain of thought.
 type Thinking struct {
-	// Type is ThinkingTypeEnabled or ThinkingTypeDisabled.
+	// Type is ThinkingTypeEnabled or ThinkingTypeDisabled (the server's
+	// default is enabled). GLM-5.3 and the GLM-5.3-Flash series can only
+	// be enabled.
 	Type ThinkingType `json:"type"`
 	// ClearThinking, when false, keeps earlier turns' reasoning_content in
 	// the context (preserved thinking). The server's default is true.
@@ -519,9 +531,13 @@ type WebSearch struct {
 	// the API reference).
 	SearchPrompt string `json:"search_prompt,omitempty"`
 	// SearchIntent asks the server to recognise the search intent first
-	// and search only when there is one (BigModel; the Java SDK sends it as
-	// a string). Absent means true, the server's default, so it is a
-	// pointer: zai.Ptr(false) turns recognition off.
+	// and search only when there is one. Absent means true, the server's
+	// default, so it is a pointer: zai.Ptr(false) turns recognition off.
+	// The sources disagree on its type and no live check settled it: it is
+	// sent as a JSON bool, as the Python SDK (untyped) does, while the
+	// BigModel OpenAPI document (WebSearchObject.search_intent) and the Java
+	// SDK type it as the string "true"/"false". To send the string, give
+	// the whole "tools" member with WithExtraBody.
 	SearchIntent *bool `json:"search_intent,omitempty"`
 	// RequireSearch makes the model answer from the search results only
 	// (default false).
@@ -770,6 +786,9 @@ type ChatCompletion struct {
 	ContentFilter []ContentFilter `json:"content_filter,omitempty"`
 	// KnowledgeV2 holds what a knowledge-base retrieval found, when one ran.
 	KnowledgeV2 *KnowledgeV2 `json:"knowledge_v2,omitempty"`
+	// VideoResult holds the videos of a completion that made some (BigModel
+	// ChatCompletionResponse.video_result, the schema async results share).
+	VideoResult []GeneratedVideo `json:"video_result,omitempty"`
 
 	rawBody
 }
@@ -1063,6 +1082,9 @@ func (r *ChatCompletionRequest) validate() error {
 	if err := validateParts(r.Messages); err != nil {
 		return err
 	}
+	if err := checkAlwaysThinking(r.Model, r.Thinking, r.ReasoningEffort); err != nil {
+		return err
+	}
 	if x := r.Extra; x != nil {
 		if x.Target.Language == "" {
 			return invalidf("extra.target.language is empty")
@@ -1074,6 +1096,25 @@ func (r *ChatCompletionRequest) validate() error {
 		}
 	}
 	return nil
+}
+
+// checkAlwaysThinking refuses what GLM-5.3 and the GLM-5.3-Flash series
+// do not take (Z.ai OpenAPI: ChatThinking.type "can only be enabled";
+// reasoning_effort "only low / high / max").
+func checkAlwaysThinking(model string, th *Thinking, effort ReasoningEffort) error {
+	switch strings.ToLower(model) {
+	case ModelGLM5_3, ModelGLM5_3Flash, ModelGLM5_3FlashX:
+	default:
+		return nil
+	}
+	if th != nil && th.Type == ThinkingTypeDisabled {
+		return invalidf("%s cannot turn thinking off; set ReasoningEffort (low, high or max) instead", model)
+	}
+	switch effort {
+	case "", ReasoningEffortLow, ReasoningEffortHigh, ReasoningEffortMax:
+		return nil
+	}
+	return invalidf("%s takes reasoning_effort low, high or max, not %q", model, effort)
 }
 
 // validateParts checks the unified file parts, which take exactly one

@@ -103,7 +103,7 @@ func (r *jsonReader) decChatCompletionChunk(v *ChatCompletionChunk) bool {
 }
 
 // chatCompletionFields are the JSON names of ChatCompletion's fields.
-var chatCompletionFields = []string{"id", "request_id", "object", "created", "model", "choices", "usage", "web_search", "content_filter", "knowledge_v2"}
+var chatCompletionFields = []string{"id", "request_id", "object", "created", "model", "choices", "usage", "web_search", "content_filter", "knowledge_v2", "video_result"}
 
 // decChatCompletion decodes null (a no-op) or a ChatCompletion object.
 // A repeated field, or a key that matches a field only when case is
@@ -178,6 +178,11 @@ func (r *jsonReader) decChatCompletion(v *ChatCompletion) bool {
 				return false
 			}
 			seen |= 1 << 9
+		case "video_result":
+			if seen&(1<<10) != 0 || !r.decSliceOfGeneratedVideo(&v.VideoResult) {
+				return false
+			}
+			seen |= 1 << 10
 		default:
 			if !r.unknown(key, chatCompletionFields) {
 				return false
@@ -371,6 +376,40 @@ func (r *jsonReader) decSliceOfChatCompletionChoice(v *[]ChatCompletionChoice) b
 	for {
 		*v = append(*v, zero)
 		if !r.decChatCompletionChoice(&(*v)[len(*v)-1]) {
+			return false
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// decSliceOfGeneratedVideo decodes null (leaving *v nil) or an array, [] as an empty
+// non-nil slice, as encoding/json does.
+func (r *jsonReader) decSliceOfGeneratedVideo(v *[]GeneratedVideo) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '[':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == ']' {
+		r.i++
+		*v = []GeneratedVideo{}
+		return true
+	}
+	var zero GeneratedVideo
+	for {
+		*v = append(*v, zero)
+		if !r.decGeneratedVideo(&(*v)[len(*v)-1]) {
 			return false
 		}
 		switch r.peek() {
@@ -758,6 +797,59 @@ func (r *jsonReader) decChatCompletionChoice(v *ChatCompletionChoice) bool {
 			seen |= 1 << 2
 		default:
 			if !r.unknown(key, chatCompletionChoiceFields) {
+				return false
+			}
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// generatedVideoFields are the JSON names of GeneratedVideo's fields.
+var generatedVideoFields = []string{"url", "cover_image_url"}
+
+// decGeneratedVideo decodes null (a no-op) or a GeneratedVideo object.
+// A repeated field, or a key that matches a field only when case is
+// ignored, reports false: encoding/json decides those.
+func (r *jsonReader) decGeneratedVideo(v *GeneratedVideo) bool {
+	switch r.peek() {
+	case 'n':
+		return r.null()
+	case '{':
+	default:
+		return false
+	}
+	r.i++
+	if r.peek() == '}' {
+		r.i++
+		return true
+	}
+	var seen uint64
+	for {
+		key, ok := r.key()
+		if !ok {
+			return false
+		}
+		switch string(key) {
+		case "url":
+			if seen&(1<<0) != 0 || !r.str(&v.URL, noIntern) {
+				return false
+			}
+			seen |= 1 << 0
+		case "cover_image_url":
+			if seen&(1<<1) != 0 || !r.str(&v.CoverImageURL, noIntern) {
+				return false
+			}
+			seen |= 1 << 1
+		default:
+			if !r.unknown(key, generatedVideoFields) {
 				return false
 			}
 		}

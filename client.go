@@ -80,9 +80,17 @@ type Client struct {
 	Rerank *RerankService
 	// Models lists the models the API serves.
 	Models *ModelService
-	// CodingPlan reads the quota and usage of a GLM Coding Plan
-	// (experimental: the endpoints are undocumented).
+	// CodingPlan reads the quota and usage of a GLM Coding Plan and sends
+	// feedback (endpoints of Z.ai's own Coding Plan plugins).
 	CodingPlan *CodingPlanService
+	// Knowledge manages BigModel knowledge bases (Knowledge.Documents
+	// their documents) and searches them.
+	Knowledge *KnowledgeService
+	// Retrieval searches BigModel's omni-modal knowledge bases.
+	Retrieval *RetrievalService
+	// QAAgent streams the answers of BigModel's Q&A agent over knowledge
+	// bases.
+	QAAgent *QAAgentService
 
 	opts *settings
 }
@@ -138,6 +146,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Rerank = &RerankService{client: c}
 	c.Models = &ModelService{client: c}
 	c.CodingPlan = &CodingPlanService{client: c}
+	c.Knowledge = &KnowledgeService{client: c, Documents: &KnowledgeDocumentService{client: c}}
+	c.Retrieval = &RetrievalService{client: c}
+	c.QAAgent = &QAAgentService{client: c}
 	return c, nil
 }
 

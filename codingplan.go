@@ -16,11 +16,22 @@ import (
 // and in coding tools through the Anthropic-compatible route
 // (AnthropicBaseURL).
 //
-// Experimental: these endpoints are not in the API documentation. Their
-// shapes were read from the live API by a peer SDK (SamyRai/go-z-ai) and
-// may change without notice; every response keeps its body in RawJSON. They
-// live under /api/monitor on the host of the base URL, whichever base URL
-// (general or coding) the client uses.
+// These endpoints are not in the API reference, but they now have an
+// official source: Z.ai's own Claude Code plugins (zai-org/zai-coding-plugins:
+// glm-plan-usage reads the quota and usage, glm-plan-bug sends feedback),
+// described at https://docs.bigmodel.cn/cn/coding-plan/extension/usage-query-plugin.
+// The response shapes come from a peer SDK that read them from the live API
+// (SamyRai/go-z-ai); they may still change without notice, and every
+// response keeps its body in RawJSON. They live under /api/monitor on the
+// host of the base URL, whichever base URL (general or coding) the client
+// uses.
+//
+// Auth: as the official plugins do, these calls send the key (or the JWT of
+// WithJWTAuth) in the Authorization header without the "Bearer " prefix
+// that every other endpoint gets. The plugins format usage windows in the
+// caller's local time zone; this service sends them in CodingPlanTimeZone
+// (UTC+8), as the peer SDK checked live (neither form was compared live
+// here).
 //
 // Z.ai docs: https://docs.z.ai/devpack/quick-start
 type CodingPlanService struct {
@@ -207,14 +218,6 @@ type ToolUsageSeries struct {
 	TotalUsageCount int64   `json:"totalUsageCount"`
 }
 
-// monitorEnvelope is the body of the monitor endpoints:
-// {"code":200,"msg":"...","data":{...},"success":true}.
-type monitorEnvelope[T any] struct {
-	Data *T `json:"data"`
-
-	rawBody
-}
-
 // monitorFailed recognises an error envelope, or "success": false.
 func monitorFailed(b []byte) bool {
 	if hasErrorEnvelope(b) {
@@ -224,31 +227,40 @@ func monitorFailed(b []byte) bool {
 	return ok && p.Success != nil && !*p.Success
 }
 
-// getMonitor fetches one monitor endpoint and unwraps its data, which keeps
-// the whole body as its raw JSON.
-func getMonitor[T any, PT interface {
-	*T
-	rawSetter
-}](ctx context.Context, c *Client, path string, q url.Values, opts []Option) (*T, error) {
-	env, err := call[monitorEnvelope[T]](ctx, c, &core.Request{
-		Method: http.MethodGet, Path: path, Root: true, Query: q, Check: checkBody(monitorFailed),
-	}, opts)
+// checkMonitor is the Check of the monitor endpoints, whose envelope is
+// {"code":200,"msg":"...","data":{...},"success":true}.
+var checkMonitor = checkBody(monitorFailed)
+
+// monitorSettings resolves the settings of a monitor call: its credential
+// goes without "Bearer ", as the official Coding Plan plugins send it
+// (query-usage.mjs, submit-feedback.mjs: "Authorization": authToken).
+func monitorSettings(c *Client, opts []Option) (*settings, error) {
+	s, err := c.resolve(opts)
 	if err != nil {
 		return nil, err
 	}
-	out := env.Data
-	if out == nil {
-		out = new(T)
+	raw := *s
+	auth := s.Auth
+	raw.Auth = func() (string, error) {
+		v, err := auth()
+		return strings.TrimPrefix(v, "Bearer "), err
 	}
-	PT(out).setRawJSON(env.raw)
-	return out, nil
+	return &raw, nil
 }
 
-// setRawJSON keeps the body for getMonitor.
-func (e *monitorEnvelope[T]) setRawJSON(b []byte) { e.raw = b }
+// getMonitor fetches one monitor endpoint and unwraps its data, which keeps
+// the whole body as its raw JSON.
+func getMonitor[T any](ctx context.Context, c *Client, path string, q url.Values, opts []Option) (*T, error) {
+	s, err := monitorSettings(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	return callDataWith[T](ctx, s, &core.Request{
+		Method: http.MethodGet, Path: path, Root: true, Query: q, Check: checkMonitor,
+	})
+}
 
 // GetQuota returns the plan's level and the state of its quota windows.
-// Experimental (undocumented endpoint).
 //
 // GET /api/monitor/usage/quota/limit
 func (s *CodingPlanService) GetQuota(ctx context.Context, opts ...Option) (*CodingPlanQuotaResponse, error) {
@@ -256,7 +268,7 @@ func (s *CodingPlanService) GetQuota(ctx context.Context, opts ...Option) (*Codi
 }
 
 // GetModelUsage returns the plan's token usage over a window, per hour or
-// per day. Experimental (undocumented endpoint).
+// per day.
 //
 // GET /api/monitor/usage/model-usage?startTime=&endTime=
 func (s *CodingPlanService) GetModelUsage(ctx context.Context, req UsageRequest, opts ...Option) (*ModelUsageResponse, error) {
@@ -268,7 +280,7 @@ func (s *CodingPlanService) GetModelUsage(ctx context.Context, req UsageRequest,
 }
 
 // GetToolUsage returns the plan's MCP tool calls over a window, per hour or
-// per day. Experimental (undocumented endpoint).
+// per day.
 //
 // GET /api/monitor/usage/tool-usage?startTime=&endTime=
 func (s *CodingPlanService) GetToolUsage(ctx context.Context, req UsageRequest, opts ...Option) (*ToolUsageResponse, error) {
@@ -277,6 +289,51 @@ func (s *CodingPlanService) GetToolUsage(ctx context.Context, req UsageRequest, 
 		return nil, err
 	}
 	return getMonitor[ToolUsageResponse](ctx, s.client, "/monitor/usage/tool-usage", q, opts)
+}
+
+// CodingPlanFeedbackRequest is a bug report about a coding session, the
+// body of POST /api/monitor/feedback/case as the official glm-plan-bug
+// plugin sends it. Every member is sent, empty or not, as the plugin does.
+type CodingPlanFeedbackRequest struct {
+	// Feedback is the report itself (required).
+	Feedback string `json:"feedback"`
+	// Context summarises the session: the task, what was done, the errors
+	// seen; the plugin appends the whole conversation (required).
+	Context string `json:"context"`
+	// CodeType is the programming language involved, such as "go".
+	CodeType string `json:"codeType"`
+	// HappenedTime is when the problem happened, such as
+	// "2025-12-10 11:15:00".
+	HappenedTime string `json:"happenedTime"`
+	// RequestID is the request or session id the problem concerns.
+	RequestID string `json:"requestId"`
+}
+
+// CodingPlanFeedbackResponse is the answer to CreateFeedback. No recording
+// of it is public, so it types nothing: RawJSON holds the body.
+type CodingPlanFeedbackResponse struct {
+	rawBody
+}
+
+// CreateFeedback sends a bug report about a coding session to Z.ai, as the
+// official glm-plan-bug plugin does. A body with "success": false or an
+// error code is an *APIError.
+//
+// POST /api/monitor/feedback/case
+func (s *CodingPlanService) CreateFeedback(ctx context.Context, req CodingPlanFeedbackRequest, opts ...Option) (*CodingPlanFeedbackResponse, error) {
+	switch {
+	case strings.TrimSpace(req.Feedback) == "":
+		return nil, invalidf("feedback is empty")
+	case strings.TrimSpace(req.Context) == "":
+		return nil, invalidf("context is empty")
+	}
+	set, err := monitorSettings(s.client, opts)
+	if err != nil {
+		return nil, err
+	}
+	return callWith[CodingPlanFeedbackResponse](ctx, set, &core.Request{
+		Method: http.MethodPost, Path: "/monitor/feedback/case", Root: true, Body: &req, Check: checkMonitor,
+	})
 }
 
 // codingPlanHint explains a 1113 (insufficient balance) answered on a

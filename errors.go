@@ -28,7 +28,7 @@ var (
 	// 1200-1215, 1231, 1261, HTTP 435 file too large).
 	ErrBadRequest = errors.New("zai: bad request")
 	// ErrAuthentication: the key or token was missing, wrong or expired
-	// (HTTP 401, codes 1000-1004).
+	// (HTTP 401, codes 1000-1005; 1005: a second-factor login is required).
 	ErrAuthentication = errors.New("zai: authentication failed")
 	// ErrPermission: the account may not use this API or model (HTTP 403 and
 	// 434, codes 1100-1121 except 1113 and 1120, 1220).
@@ -165,7 +165,7 @@ func codeCategory(code int) (error, bool) {
 	switch {
 	case code == 500 || code == 1120 || code == 1230 || code == 1234 || code == 1702:
 		return ErrServer, true
-	case code >= 1000 && code <= 1004:
+	case code >= 1000 && code <= 1005:
 		return ErrAuthentication, true
 	case code == 1113 || code == 1304 || (code >= 1308 && code <= 1311) || (code >= 1313 && code <= 1321):
 		return ErrQuotaExceeded, true

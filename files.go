@@ -226,6 +226,13 @@ func (r *FileURLUploadRequest) validate() error {
 // fetches each one. It is the JSON form of the upload endpoint; the answer
 // lists the documents added (SuccessInfos) and refused (FailedInfos).
 //
+// The sources disagree on this route and no live check settled it: the
+// Python SDK sends this JSON body to POST /files, while the BigModel OpenAPI
+// document gives /files only a multipart form and documents the same
+// upload_detail list on POST /llm-application/open/document/upload_url,
+// which Knowledge.Documents.UploadURLs calls. This method keeps POST /files;
+// WithExtraBody adds or replaces members of its body.
+//
 // POST /files (JSON: purpose, knowledge_id, sentence_size, upload_detail)
 func (s *FileService) UploadURLs(ctx context.Context, req FileURLUploadRequest, opts ...Option) (*FileObject, error) {
 	if err := req.validate(); err != nil {

@@ -35,6 +35,9 @@ const (
 	ModelGLM4_6VFlash  = "glm-4.6v-flash"
 	ModelGLM4_6VFlashX = "glm-4.6v-flashx"
 	ModelGLM4_5V       = "glm-4.5v"
+	// ModelGLM5VTurbo is BigModel's default vision model, and the default
+	// model of the Q&A agent (QAAgent).
+	ModelGLM5VTurbo = "glm-5v-turbo"
 
 	// Image models.
 	ModelGLMImage      = "glm-image"
@@ -59,6 +62,9 @@ const (
 	ModelEmbedding3 = "embedding-3"
 	ModelEmbedding2 = "embedding-2"
 	ModelRerank     = "rerank"
+	// ModelRerankPro reranks in knowledge retrieval
+	// (KnowledgeRetrieveRequest.RerankModel) only.
+	ModelRerankPro  = "rerank-pro"
 	ModelModeration = "moderation"
 	ModelGLMOCR     = "glm-ocr"
 )

@@ -18,14 +18,15 @@ import (
 
 // verbs a service method's name may start with.
 var verbs = []string{
-	"All", "Cancel", "Clone", "Count", "Create", "Customize", "Delete", "Download", "Generate",
-	"Get", "Invoke", "List", "Parse", "Read", "Recognize", "Search", "Upload", "Wait",
+	"All", "Cancel", "Clone", "Count", "Create", "Customize", "Delete", "Download", "Embed", "Generate",
+	"Get", "Invoke", "List", "Parse", "Read", "Recognize", "Retrieve", "Search", "Update", "Upload", "Wait",
 }
 
 // resources are response types named for what the API returns, not
 // <Thing>Response (CONTRIBUTING.md, "Responses").
 var resources = []string{
 	"AsyncResult", "AsyncTask", "Batch", "ChatCompletion", "FileObject", "FileParseTask", "Transcription",
+	"KnowledgeBase", "KnowledgeDocument",
 }
 
 // untypedConsts are the constants that are not a closed set of wire values:
@@ -44,6 +45,7 @@ var openSets = []string{"Model"}
 
 var openNames = []string{
 	"AgentTranslation", "AgentVideoEffects", "AgentSlides",
+	"AgentDrawing", "AgentReceiptRecognition", "AgentClothesRecognition", "AgentEducationSolve",
 	"VoiceTongtong", "VoiceChuichui", "VoiceXiaochen", "VoiceJam", "VoiceKazi", "VoiceDouji", "VoiceLuodo",
 }
 

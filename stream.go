@@ -65,6 +65,13 @@ type Stream[T any] struct {
 // end rather than a truncation.
 type streamEnder interface{ streamEnded() bool }
 
+// streamFailer is implemented by event types that report a failure as an
+// event of their own ({"type":"error",...} of the Q&A agent): the stream
+// ends with the *APIError it returns, never yielding the event.
+type streamFailer interface {
+	streamFailure(requestID string) *APIError
+}
+
 // NewStream returns a Stream that decodes body. It is for tests and custom
 // transports; the SDK's own methods return streams ready to read.
 func NewStream[T any](body io.ReadCloser) *Stream[T] {
@@ -227,6 +234,12 @@ func (s *Stream[T]) Next() bool {
 		}
 		if rs, ok := any(&s.cur).(rawSetter); ok {
 			rs.setRawJSON(data)
+		}
+		if f, ok := any(&s.cur).(streamFailer); ok {
+			if apiErr := f.streamFailure(s.requestID); apiErr != nil {
+				s.finish(apiErr)
+				return false
+			}
 		}
 		if e, ok := any(&s.cur).(streamEnder); ok && e.streamEnded() {
 			s.ended = true

@@ -26,10 +26,16 @@ const (
 )
 
 // WebSearchProRequest is the body of POST /tools, BigModel's older search
-// tool (web-search-pro). For new code, Search (POST /web_search) is the
-// documented API; this one stays for programs that already use it.
+// tool (web-search-pro). Legacy: the endpoint is gone from the newest
+// BigModel OpenAPI document (2026-07-11), though both official SDKs still
+// call it. For new code, Search (POST /web_search) is the documented API;
+// this one stays for programs that already use it.
 type WebSearchProRequest struct {
-	// Tool is the tool to run; empty sends WebSearchProTool.
+	// Tool is the tool to run; empty sends WebSearchProTool, under the key
+	// "tool". The sources disagree and no live check settled it: the
+	// Python and Java SDKs send the name under "model" instead
+	// (tools.py, WebSearchParamsRequest.java). To send that key too, add
+	// WithExtraBody(map[string]any{"model": zai.WebSearchProTool}).
 	Tool string `json:"tool"`
 	// Messages is the conversation; the tool searches for the user's last
 	// question. Only a single user turn is supported; send the user's own
@@ -224,7 +230,8 @@ func (c *WebSearchProChunk) streamEnded() bool {
 }
 
 // SearchPro runs the web-search-pro tool and returns the whole search:
-// intent, pages and recommended queries.
+// intent, pages and recommended queries. Legacy (see
+// WebSearchProRequest): prefer Search.
 //
 // POST /tools
 func (s *WebSearchService) SearchPro(ctx context.Context, req WebSearchProRequest, opts ...Option) (*WebSearchProResponse, error) {
@@ -237,7 +244,7 @@ func (s *WebSearchService) SearchPro(ctx context.Context, req WebSearchProReques
 
 // SearchProStream runs the web-search-pro tool and returns the search as a
 // stream of chunks, each with the next tool calls. Close the stream, or
-// range over All.
+// range over All. Legacy (see WebSearchProRequest): prefer Search.
 //
 // POST /tools with "stream": true
 func (s *WebSearchService) SearchProStream(ctx context.Context, req WebSearchProRequest, opts ...Option) (*Stream[WebSearchProChunk], error) {

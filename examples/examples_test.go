@@ -21,6 +21,7 @@ var want = map[string][]string{
 	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},
 	"files":      {"uploaded file_001 (notes.txt, 50 bytes)", "  file_001  notes.txt    50 bytes", "downloaded file_001:\nMeeting notes\n- ship the SDK", "deleted file_001: true"},
 	"image":      {"https://zaitest.invalid/images/"},
+	"knowledge":  {"created knowledge base kb_001", "uploaded handbook.md as doc_001", "handbook.md embedded: true", "  0.75 Travel is booked through the travel desk", "tool call: knowledge_search(", "According to handbook.md: Annual leave is 15 days a year", "According to handbook.md: Sick leave needs a doctor's note", "(session session_001, ", "deleted knowledge base kb_001"},
 	"models":     {"glm-5.3          released 2026-08-13, owned by z-ai", "glm-4.5-air", "7 models"},
 	"middleware": {"middleware: POST /api/paas/v4/chat/completions -> 200", "observer: chat glm-4.7-flash stream=false attempts=1 tokens=7+19 finish=[stop]",
 		"response: HTTP 200, Content-Type application/json", "observer: chat glm-4.7-flash stream=true attempts=1 tokens=7+19"},

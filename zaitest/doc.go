@@ -128,6 +128,36 @@
 // GLM-4.7 calls of 1500 tokens each, n%3 web searches, n%2 web reads and
 // one zread call when n%5 is 0, so overlapping windows agree.
 //
+// The Coding Plan feedback (POST /api/monitor/feedback/case) needs feedback
+// and context and answers the monitor's envelope without data. The monitor
+// takes the key with or without "Bearer ", as the official plugins send it
+// bare.
+//
+// Knowledge (under the /api root: /llm-application/open/..., /zrag/...).
+// An in-memory store answers in the envelope
+// {"code":200,"message":"请求成功","data":...,"timestamp":...}, failures as
+// {"code":<status>,"message"} with that status (404 for an unknown id).
+// Knowledge bases ("kb_001", embedding_id 3, 11 or 12 and a name required)
+// list in creation order, paged by page and size. An uploaded file of a
+// document format (txt, md, pdf, doc(x), ppt(x), xls(x), csv; others go to
+// failedInfos) becomes a document ("doc_001") whose text is the file when
+// it is UTF-8, cut into slices by knowledge_type: at blank lines by
+// default, at lines (3), whole (7), at form feeds (6), or at
+// custom_separator into pieces of sentence_size characters (5). A URL
+// becomes a document whose text names the address. A document over its
+// word_num_limit fails its embedding (embedding_stat 2, code 10002);
+// others are embedded at once (1). parse_image gives one image per slice.
+// Retrieval (knowledge/retrieve, zrag/retrieval/retrieve) scores each slice
+// by the share of the query's distinct words (each Han character counts as
+// one) it holds, keeps those of at least the threshold (fractional_threshold;
+// similarity_threshold, 0.2 by default), best first, top_k (8) of them; the
+// omni-modal search adds the file-name words of image URLs to the query.
+// The Q&A agent (zrag/agent/chat) streams session_created for a new
+// session, reasoning with enable_thinking, a thought, a knowledge_search
+// tool_call and tool_result, the answer word by word ("According to <doc>:
+// <best slice>"), then done with usage, and ends the body without [DONE];
+// an X-Session-Id it did not make ends the stream with an error event.
+//
 // # Scripts
 //
 // Reply, ReplyStream, ReplyError and ReplyDefault queue replies, taken in

@@ -27,6 +27,7 @@ type state struct {
 	parses    map[string]*parseTask
 	agentJobs map[string]*agentJob
 	convs     map[string]*conversation
+	know      *knowledgeStore // knowledge bases (knowledge.go)
 }
 
 func (st *state) init() {
@@ -36,6 +37,7 @@ func (st *state) init() {
 	st.parses = map[string]*parseTask{}
 	st.agentJobs = map[string]*agentJob{}
 	st.convs = map[string]*conversation{}
+	st.know = newKnowledgeStore()
 }
 
 // storedFile is a file in the in-memory store.

@@ -1,6 +1,7 @@
 package zaitest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -148,4 +149,20 @@ func (s *Server) toolUsage(w http.ResponseWriter, req *Request) {
 		"totalUsage": map[string]any{"totalNetworkSearchCount": sum(search), "totalWebReadMcpCount": sum(read),
 			"totalZreadMcpCount": sum(zread), "totalSearchMcpCount": sum(search), "toolSummaryList": summary},
 		"toolDataList": data, "toolSummaryList": summary, "granularity": granularity})
+}
+
+// feedback answers POST /monitor/feedback/case, the Coding Plan bug report
+// of the official glm-plan-bug plugin: feedback and context are required.
+// No answer of the live API is public; zaitest answers with the monitor's
+// envelope and no data.
+func (s *Server) feedback(w http.ResponseWriter, req *Request) {
+	var p struct {
+		Feedback string `json:"feedback"`
+		Context  string `json:"context"`
+	}
+	if json.Unmarshal(req.Body, &p) != nil || p.Feedback == "" || p.Context == "" {
+		monitorError(w, 400, "feedback and context are required")
+		return
+	}
+	writeMonitor(w, nil)
 }

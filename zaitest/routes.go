@@ -66,6 +66,26 @@ func (s *Server) routes() *http.ServeMux {
 	h("GET /monitor/usage/quota/limit", s.quota)
 	h("GET /monitor/usage/model-usage", s.modelUsage)
 	h("GET /monitor/usage/tool-usage", s.toolUsage)
+	h("POST /monitor/feedback/case", s.feedback)
+
+	// BigModel knowledge bases, retrieval and the Q&A agent, under the
+	// /api root (knowledge.go, knowledge_agent.go).
+	h("POST /llm-application/open/knowledge", s.knowledgeCreate)
+	h("GET /llm-application/open/knowledge", s.knowledgeList)
+	h("GET /llm-application/open/knowledge/capacity", s.knowledgeCapacityGet)
+	h("GET /llm-application/open/knowledge/{id}", s.knowledgeGet)
+	h("PUT /llm-application/open/knowledge/{id}", s.knowledgeUpdate)
+	h("DELETE /llm-application/open/knowledge/{id}", s.knowledgeDelete)
+	h("POST /llm-application/open/knowledge/retrieve", s.knowledgeRetrieve)
+	h("GET /llm-application/open/document", s.documentList)
+	h("POST /llm-application/open/document/upload_document/{id}", s.documentUpload)
+	h("POST /llm-application/open/document/upload_url", s.documentUploadURLs)
+	h("GET /llm-application/open/document/{id}", s.documentGet)
+	h("DELETE /llm-application/open/document/{id}", s.documentDelete)
+	h("POST /llm-application/open/document/embedding/{id}", s.documentEmbed)
+	h("POST /llm-application/open/document/slice/image_list/{id}", s.documentImages)
+	h("POST /zrag/retrieval/retrieve", s.zragRetrieve)
+	h("POST /zrag/agent/chat", s.qaAgent)
 
 	h("/", func(w http.ResponseWriter, r *Request) {
 		writeError(w, http.StatusNotFound, "1222", fmt.Sprintf("API %s %s does not exist in zaitest", r.Method, r.Path))

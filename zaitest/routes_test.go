@@ -1,6 +1,7 @@
 package zaitest_test
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -222,6 +223,154 @@ var sdkRoutes = map[string]route{
 		_, err := c.CodingPlan.GetToolUsage(ctx, usageWindow())
 		return err
 	},
+	"POST /monitor/feedback/case": func(t *testing.T, c *zai.Client) error {
+		_, err := c.CodingPlan.CreateFeedback(ctx, zai.CodingPlanFeedbackRequest{Feedback: "slow", Context: "a session"})
+		return err
+	},
+	"POST /llm-application/open/knowledge": func(t *testing.T, c *zai.Client) error {
+		_, err := createKnowledge(c)
+		return err
+	},
+	"GET /llm-application/open/knowledge": func(t *testing.T, c *zai.Client) error {
+		_, err := c.Knowledge.List(ctx, zai.KnowledgeListRequest{})
+		return err
+	},
+	"GET /llm-application/open/knowledge/capacity": func(t *testing.T, c *zai.Client) error {
+		_, err := c.Knowledge.GetCapacity(ctx)
+		return err
+	},
+	"GET /llm-application/open/knowledge/{}": func(t *testing.T, c *zai.Client) error {
+		id, err := createKnowledge(c)
+		if err != nil {
+			return err
+		}
+		_, err = c.Knowledge.Get(ctx, id)
+		return err
+	},
+	"PUT /llm-application/open/knowledge/{}": func(t *testing.T, c *zai.Client) error {
+		id, err := createKnowledge(c)
+		if err != nil {
+			return err
+		}
+		return c.Knowledge.Update(ctx, id, zai.KnowledgeUpdateRequest{Name: "renamed"})
+	},
+	"DELETE /llm-application/open/knowledge/{}": func(t *testing.T, c *zai.Client) error {
+		id, err := createKnowledge(c)
+		if err != nil {
+			return err
+		}
+		return c.Knowledge.Delete(ctx, id)
+	},
+	"POST /llm-application/open/knowledge/retrieve": func(t *testing.T, c *zai.Client) error {
+		id, _, err := knowledgeWithDocument(c)
+		if err != nil {
+			return err
+		}
+		_, err = c.Knowledge.Retrieve(ctx, zai.KnowledgeRetrieveRequest{Query: "annual leave", KnowledgeIDs: []string{id}})
+		return err
+	},
+	"GET /llm-application/open/document": func(t *testing.T, c *zai.Client) error {
+		id, err := createKnowledge(c)
+		if err != nil {
+			return err
+		}
+		_, err = c.Knowledge.Documents.List(ctx, zai.KnowledgeDocumentListRequest{KnowledgeID: id})
+		return err
+	},
+	"POST /llm-application/open/document/upload_document/{}": func(t *testing.T, c *zai.Client) error {
+		_, _, err := knowledgeWithDocument(c)
+		return err
+	},
+	"POST /llm-application/open/document/upload_url": func(t *testing.T, c *zai.Client) error {
+		id, err := createKnowledge(c)
+		if err != nil {
+			return err
+		}
+		_, err = c.Knowledge.Documents.UploadURLs(ctx, zai.KnowledgeURLUploadRequest{KnowledgeID: id,
+			Details: []zai.KnowledgeURL{{URL: "https://example.com/handbook.pdf", KnowledgeType: zai.KnowledgeTypeTitleParagraph}}})
+		return err
+	},
+	"GET /llm-application/open/document/{}": func(t *testing.T, c *zai.Client) error {
+		_, doc, err := knowledgeWithDocument(c)
+		if err != nil {
+			return err
+		}
+		_, err = c.Knowledge.Documents.Get(ctx, doc)
+		return err
+	},
+	"DELETE /llm-application/open/document/{}": func(t *testing.T, c *zai.Client) error {
+		_, doc, err := knowledgeWithDocument(c)
+		if err != nil {
+			return err
+		}
+		return c.Knowledge.Documents.Delete(ctx, doc)
+	},
+	"POST /llm-application/open/document/embedding/{}": func(t *testing.T, c *zai.Client) error {
+		_, doc, err := knowledgeWithDocument(c)
+		if err != nil {
+			return err
+		}
+		return c.Knowledge.Documents.Embed(ctx, doc, zai.KnowledgeDocumentEmbedRequest{})
+	},
+	"POST /llm-application/open/document/slice/image_list/{}": func(t *testing.T, c *zai.Client) error {
+		_, doc, err := knowledgeWithDocument(c)
+		if err != nil {
+			return err
+		}
+		_, err = c.Knowledge.Documents.ListImages(ctx, doc)
+		return err
+	},
+	"POST /zrag/retrieval/retrieve": func(t *testing.T, c *zai.Client) error {
+		id, _, err := knowledgeWithDocument(c)
+		if err != nil {
+			return err
+		}
+		_, err = c.Retrieval.Retrieve(ctx, zai.RetrievalRequest{Query: "annual leave", Knows: []zai.RetrievalKnowledge{{ID: id}}})
+		return err
+	},
+	"POST /zrag/agent/chat": func(t *testing.T, c *zai.Client) error {
+		id, _, err := knowledgeWithDocument(c)
+		if err != nil {
+			return err
+		}
+		stream, err := c.QAAgent.InvokeStream(ctx, zai.QAAgentRequest{Messages: []zai.Message{zai.UserMessage("annual leave?")},
+			Retrieval: zai.QAAgentRetrieval{KnowIDs: []string{id}}})
+		if err != nil {
+			return err
+		}
+		for _, err := range stream.All() {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+func createKnowledge(c *zai.Client) (string, error) {
+	kb, err := c.Knowledge.Create(ctx, zai.KnowledgeCreateRequest{EmbeddingID: zai.KnowledgeEmbeddingID3, Name: "handbook"})
+	if err != nil {
+		return "", err
+	}
+	return kb.ID, nil
+}
+
+// knowledgeWithDocument makes a knowledge base holding one document and
+// returns both ids.
+func knowledgeWithDocument(c *zai.Client) (string, string, error) {
+	id, err := createKnowledge(c)
+	if err != nil {
+		return "", "", err
+	}
+	up, err := c.Knowledge.Documents.Upload(ctx, zai.KnowledgeDocumentUploadRequest{KnowledgeID: id,
+		Files: []zai.FileInput{{Reader: strings.NewReader("Annual leave is 15 days.\n\nSick leave needs a note."), Name: "leave.md"}}})
+	if err != nil {
+		return "", "", err
+	}
+	if len(up.SuccessInfos) != 1 {
+		return "", "", fmt.Errorf("upload: %+v", up)
+	}
+	return id, up.SuccessInfos[0].DocumentID, nil
 }
 
 func readSpeech(resp *zai.SpeechResponse, err error) error {

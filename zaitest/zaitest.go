@@ -105,7 +105,8 @@ type Request struct {
 	Method string
 	// Path is relative to the base URL ("/chat/completions"), or, for the
 	// endpoints under the host's /api root, relative to that root:
-	// "/v1/agents..." for agents, "/monitor/..." for the Coding Plan.
+	// "/v1/agents..." for agents, "/monitor/..." for the Coding Plan,
+	// "/llm-application/..." and "/zrag/..." for knowledge bases.
 	Path   string
 	Query  string
 	Header http.Header
@@ -177,7 +178,7 @@ const basePath = "/api/paas/v4"
 
 // rootPrefixes are the paths, relative to the host's /api root, of the
 // endpoints that live outside the base URL.
-var rootPrefixes = []string{"/v1/", "/monitor/"}
+var rootPrefixes = []string{"/v1/", "/monitor/", "/llm-application/", "/zrag/"}
 
 // isRootPath reports whether a Request.Path is relative to the /api root.
 func isRootPath(p string) bool {
@@ -206,7 +207,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.recorder == nil {
 		w.Header().Set("X-Log-Id", s.newID())
 	}
-	if !s.authorized(r.Header.Get("Authorization")) {
+	if !s.authorized(r.Header.Get("Authorization"), path) {
 		writeError(w, http.StatusUnauthorized, "1000", "Authentication Failed")
 		return
 	}
