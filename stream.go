@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai/internal/core"
+	"github.com/zai-go/zai/internal/redact"
 	"github.com/zai-go/zai/internal/sse"
 )
 
@@ -57,7 +58,8 @@ type Stream[T any] struct {
 	userClosed atomic.Bool
 	closeErr   error
 
-	trace *callTrace // the call's observers; nil when none
+	trace   *callTrace      // the call's observers; nil when none
+	secrets *redact.Secrets // removed from the error that ends the stream
 }
 
 // streamEnder is implemented by chunk types that can mark the end of a
@@ -287,6 +289,7 @@ func (e *idleTimeoutError) Is(target error) bool {
 }
 
 func (s *Stream[T]) finish(err error) {
+	err = redactError(s.secrets, err) // the edge of settings.leave, for a stream
 	s.err = err
 	s.done = true
 	var zero T
