@@ -528,6 +528,19 @@ func (r *AgentAsyncResultRequest) validate() error {
 	return nil
 }
 
+// WithAgentsBaseURL sets the root that the agents paths (/v1/agents...) are
+// resolved against. By default it is derived from the base URL:
+// https://api.z.ai/api/paas/v4 gives https://api.z.ai/api.
+func WithAgentsBaseURL(u string) Option {
+	return func(s *settings) error {
+		if u == "" {
+			return invalidf("WithAgentsBaseURL(%q): the URL is empty", u)
+		}
+		s.rootURL = strings.TrimRight(u, "/")
+		return nil
+	}
+}
+
 // Invoke calls an agent and waits for its reply. Asynchronous agents reply
 // at once with Status AgentStatusPending and an AsyncID. A reply with status
 // "failed" is returned as an *APIError. It sends "stream": false, since the

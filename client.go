@@ -183,7 +183,7 @@ func (s *settings) validate() error {
 	if err := checkBaseURL(s.BaseURL); err != nil {
 		return err
 	}
-	s.RootURL = s.agentsURL
+	s.RootURL = s.rootURL
 	if s.RootURL == "" {
 		s.RootURL = agentsRoot(s.BaseURL)
 	} else if err := checkBaseURL(s.RootURL); err != nil {
@@ -279,7 +279,7 @@ func (c *Client) resolve(opts []Option) (*settings, error) {
 	}
 	// Re-derive what an option may have changed; a JWT option or a new key
 	// drops the signer, which validate rebuilds, so the raw key is never sent.
-	if s.apiKey != c.opts.apiKey || s.BaseURL != c.opts.BaseURL || s.agentsURL != c.opts.agentsURL ||
+	if s.apiKey != c.opts.apiKey || s.BaseURL != c.opts.BaseURL || s.rootURL != c.opts.rootURL ||
 		s.jwtTTL != c.opts.jwtTTL || s.signer != c.opts.signer || s.signer == nil && s.jwtTTL > 0 {
 		if err := s.validate(); err != nil {
 			return nil, err

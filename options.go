@@ -24,10 +24,10 @@ type Option func(*settings) error
 type settings struct {
 	core.Config
 
-	apiKey    secret
-	agentsURL string        // WithAgentsBaseURL; empty: derived from BaseURL
-	jwtTTL    time.Duration // > 0: sign JWTs
-	signer    *jwt.Signer
+	apiKey  secret
+	rootURL string        // the API root (core.Request.Root) if set; empty: derived from BaseURL
+	jwtTTL  time.Duration // > 0: sign JWTs
+	signer  *jwt.Signer
 
 	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
 	pollProgress func(PollProgress) // called once per poll
@@ -70,19 +70,6 @@ func WithBaseURL(u string) Option {
 			return invalidf("WithBaseURL(%q): the base URL is empty", u)
 		}
 		s.BaseURL = strings.TrimRight(u, "/")
-		return nil
-	}
-}
-
-// WithAgentsBaseURL sets the root that the agents paths (/v1/agents...) are
-// resolved against. By default it is derived from the base URL:
-// https://api.z.ai/api/paas/v4 gives https://api.z.ai/api.
-func WithAgentsBaseURL(u string) Option {
-	return func(s *settings) error {
-		if u == "" {
-			return invalidf("WithAgentsBaseURL(%q): the URL is empty", u)
-		}
-		s.agentsURL = strings.TrimRight(u, "/")
 		return nil
 	}
 }
