@@ -616,7 +616,7 @@ func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, op
 	return pollUntil(ctx, set, "agent task", req.AsyncID, func(ctx context.Context) (*AgentResponse, string, bool, error) {
 		res, err := agentAsyncResult(ctx, set, &req)
 		if err != nil {
-			err, status, failed := failedReply(req.AsyncID, err)
+			status, failed, err := failedReply(req.AsyncID, err)
 			return nil, status, failed, err
 		}
 		done := res.Status == AgentStatusSuccess || (res.Status == "" && len(res.Choices) > 0)

@@ -211,7 +211,7 @@ func (s *FileParserService) Wait(ctx context.Context, taskID string, format Pars
 	return pollUntil(ctx, set, "parse task", taskID, func(ctx context.Context) (*FileParseResponse, string, bool, error) {
 		res, err := getParseResult(ctx, set, taskID, format)
 		if err != nil {
-			err, status, failed := failedReply(taskID, err)
+			status, failed, err := failedReply(taskID, err)
 			return nil, status, failed, err
 		}
 		return res, string(res.Status), res.Status == FileParseStatusSucceeded, nil

@@ -98,12 +98,12 @@ func (e *TaskFailedError) Unwrap() error {
 }
 
 // failedReply turns the *APIError of a failure that Agents or FileParser
-// sent with HTTP 200 into a *TaskFailedError; other errors (HTTP errors,
-// transport) come back unchanged, with ok false.
-func failedReply(id string, err error) (_ error, status string, ok bool) {
+// sent with HTTP 200 into a *TaskFailedError, with the status it names and
+// failed true; other errors (HTTP errors, transport) come back unchanged.
+func failedReply(id string, err error) (status string, failed bool, _ error) {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || apiErr.InStream {
-		return err, "", false
+		return "", false, err
 	}
 	status = "failed"
 	if p, ok := probe(apiErr.raw); ok {
@@ -112,8 +112,8 @@ func failedReply(id string, err error) (_ error, status string, ok bool) {
 			status = s
 		}
 	}
-	return &TaskFailedError{TaskID: id, Status: status, Code: apiErr.Code, Message: apiErr.Message,
-		RequestID: apiErr.RequestID, apiErr: apiErr}, status, true
+	return status, true, &TaskFailedError{TaskID: id, Status: status, Code: apiErr.Code, Message: apiErr.Message,
+		RequestID: apiErr.RequestID, apiErr: apiErr}
 }
 
 // pollUntil is the one poller of every Wait. poll fetches once and returns

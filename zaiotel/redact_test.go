@@ -84,11 +84,11 @@ func TestEchoedKeyReachesNoSpanOrMetric(t *testing.T) {
 			for _, s := range spans.GetSpans() {
 				seen = append(seen, s.Name, s.Status.Description)
 				for _, a := range s.Attributes {
-					seen = append(seen, string(a.Key)+"="+a.Value.Emit())
+					seen = append(seen, string(a.Key)+"="+a.Value.String())
 				}
 				for _, ev := range s.Events {
 					for _, a := range ev.Attributes {
-						seen = append(seen, ev.Name+" "+string(a.Key)+"="+a.Value.Emit())
+						seen = append(seen, ev.Name+" "+string(a.Key)+"="+a.Value.String())
 					}
 				}
 			}
