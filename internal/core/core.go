@@ -305,7 +305,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 			return nil, retry, nil, nil, &MiddlewareError{Err: err}
 		}
-		err = c.transportError(ctx, actx, err)
+		err = c.transportError(ctx, actx, "", err)
 		c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 		return nil, isRetryableTransport(ctx, err), nil, nil, err
 	}
@@ -346,7 +346,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	b, err := readBody(hresp)
 	hresp.Body.Close()
 	if err != nil {
-		err = fmt.Errorf("zai: reading response body: %w", c.transportError(ctx, actx, err))
+		err = c.transportError(ctx, actx, "reading response body: ", err)
 		release()
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		// The server answered 2xx, so it did the work (and may have billed
@@ -410,15 +410,16 @@ func readBody(resp *http.Response) ([]byte, error) {
 }
 
 // transportError explains an error from the transport, as an error of this
-// package: the caller's context wins, then the per-attempt timeout.
-func (c *Config) transportError(ctx, actx context.Context, err error) error {
+// package: the caller's context wins, then the per-attempt timeout (whose
+// text says so itself); what ("reading response body: ") says which step
+// failed, after the prefix.
+func (c *Config) transportError(ctx, actx context.Context, what string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("zai: %w", ctxErr)
-	}
-	if context.Cause(actx) == errAttemptTimeout {
+		err = ctxErr
+	} else if context.Cause(actx) == errAttemptTimeout {
 		return &TimeoutError{After: c.RequestTimeout, Err: err}
 	}
-	return fmt.Errorf("zai: %w", err)
+	return fmt.Errorf("zai: %s%w", what, err)
 }
 
 // retryWaitError is a wait before a retry that the context cut short. It
