@@ -363,7 +363,8 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 	}
 }
 
-// RequestID returns the request id of the response (the X-Log-Id header).
+// RequestID returns the request id of the response (the X-Log-Id header),
+// with any secret a server echoed into it removed.
 func (s *Stream[T]) RequestID() string { return s.requestID }
 
 // maxJSONInsteadOfStream caps a plain JSON body read in place of a stream.
