@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -565,6 +564,19 @@ func (r *AgentAsyncResultRequest) validate() error {
 	return nil
 }
 
+// WithAgentsBaseURL sets the root that the agents paths (/v1/agents...) are
+// resolved against. By default it is derived from the base URL:
+// https://api.z.ai/api/paas/v4 gives https://api.z.ai/api.
+func WithAgentsBaseURL(u string) Option {
+	return func(s *settings) error {
+		if u == "" {
+			return invalidf("WithAgentsBaseURL(%q): the URL is empty", u)
+		}
+		s.rootURL = strings.TrimRight(u, "/")
+		return nil
+	}
+}
+
 // Invoke calls an agent and waits for its reply. Asynchronous agents reply
 // at once with Status AgentStatusPending and an AsyncID. A reply with status
 // "failed" is returned as an *APIError. It sends "stream": false, since the
@@ -623,9 +635,10 @@ func agentAsyncResult(ctx context.Context, s *settings, req *AgentAsyncResultReq
 // Wait polls GetAsyncResult until the task succeeds, fails or ctx ends, as
 // AsyncResult.Wait does: the first poll at once, then gaps from
 // WithPollInterval (default DefaultPollInterval) growing to MaxPollInterval,
-// WithPollProgress called once per poll. A failed task is an error that
-// matches both ErrTaskFailed and *APIError (errors.As). When ctx ends, Wait
-// returns the last reply it saw and an error matching ctx.Err().
+// WithPollProgress called once per poll with the reply's status. A failed
+// task is a *TaskFailedError (matching ErrTaskFailed) that wraps the
+// *APIError of the failure body. When ctx ends, Wait returns the last reply
+// it saw and an error matching ctx.Err().
 //
 // POST /v1/agents/async-result, repeatedly
 func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, opts ...Option) (*AgentResponse, error) {
@@ -636,22 +649,14 @@ func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, op
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "agent task "+req.AsyncID, func(ctx context.Context) (*AgentResponse, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, "agent task", req.AsyncID, func(ctx context.Context) (*AgentResponse, string, bool, error) {
 		res, err := agentAsyncResult(ctx, set, &req)
 		if err != nil {
-			var apiErr *APIError
-			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK && !apiErr.InStream {
-				progress := &AsyncResult{ID: req.AsyncID, RequestID: apiErr.RequestID, TaskStatus: TaskStatusFailed, rawBody: apiErr.rawBody}
-				return nil, progress, true, &taskError{kind: "agent task", id: req.AsyncID, err: err}
-			}
-			return nil, nil, false, err
+			status, failed, err := failedReply(req.AsyncID, err)
+			return nil, status, failed, err
 		}
 		done := res.Status == AgentStatusSuccess || (res.Status == "" && len(res.Choices) > 0)
-		progress := &AsyncResult{ID: req.AsyncID, RequestID: res.RequestID, TaskStatus: TaskStatusProcessing, rawBody: res.rawBody}
-		if done {
-			progress.TaskStatus = TaskStatusSuccess
-		}
-		return res, progress, done, nil
+		return res, string(res.Status), done, nil
 	})
 }
 
@@ -671,6 +676,10 @@ func (s *AgentService) GetConversation(ctx context.Context, req AgentConversatio
 		Method: http.MethodPost, Path: "/v1/agents/conversation", Root: true, Body: &req, Check: checkAgent,
 	}, opts)
 }
+
+// checkAgent is the Check of every agents call: a 200 body that agentFailed
+// recognises is an *APIError.
+var checkAgent = checkBody(agentFailed)
 
 // agentFailed recognises {"status":"failed","error":{...}} and any body
 // carrying an error object.

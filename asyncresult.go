@@ -2,14 +2,11 @@ package zai
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -35,16 +32,6 @@ const (
 	TaskStatusProcessing TaskStatus = "PROCESSING"
 	TaskStatusSuccess    TaskStatus = "SUCCESS"
 	TaskStatusFailed     TaskStatus = "FAIL"
-)
-
-// Poll timing of AsyncResult.Wait: the first gap is DefaultPollInterval (or
-// WithPollInterval), each later gap 1.5 times the one before, up to
-// MaxPollInterval. A video takes minutes, an image or a chat seconds, so the
-// early polls are close and the late ones sparse.
-const (
-	DefaultPollInterval = 2 * time.Second
-	MaxPollInterval     = 30 * time.Second
-	pollGrowth          = 1.5
 )
 
 // AsyncResultService fetches the results of async tasks.
@@ -117,48 +104,13 @@ func (g *GeneratedImages) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// TaskFailedError reports an async task that ended with status FAIL. It
-// matches ErrTaskFailed, and also the category of its business code when
-// the server sent a known one (ErrContentFiltered for 1301, ...):
-//
-//	if errors.Is(err, zai.ErrTaskFailed) { ... }
-type TaskFailedError struct {
-	// TaskID is the id that was polled.
-	TaskID string
-	// Code and Message are what the result body said about the failure, if
-	// anything (an "error" object, or a top-level "message" or "msg").
-	Code    string
-	Message string
-	// RequestID is the result's request_id.
-	RequestID string
-}
-
-// Error formats the error as "zai: task failed: <id>: code 1301: message".
-func (e *TaskFailedError) Error() string {
-	var b strings.Builder
-	b.WriteString(ErrTaskFailed.Error())
-	b.WriteString(": ")
-	b.WriteString(e.TaskID)
-	writeCodeMessage(&b, e.Code, e.Message)
-	return b.String()
-}
-
-// Is matches ErrTaskFailed and the category of the business code.
-func (e *TaskFailedError) Is(target error) bool {
-	if target == ErrTaskFailed {
-		return true
-	}
-	n, _ := strconv.Atoi(e.Code)
-	c, ok := codeCategory(n)
-	return ok && target == c
-}
-
-// taskFailed builds the error for a FAIL result from whichever error
+// taskFailed builds the error of a FAIL result from whichever error
 // envelope its body carries.
 func taskFailed(id string, res *AsyncResult) *TaskFailedError {
 	var e APIError
 	fillFromBody(&e, res.raw)
-	return &TaskFailedError{TaskID: id, Code: e.Code, Message: e.Message, RequestID: res.RequestID}
+	return &TaskFailedError{TaskID: id, Status: string(res.TaskStatus), Code: e.Code, Message: e.Message,
+		RequestID: res.RequestID, Result: res}
 }
 
 // Get fetches the state of an async task once. A task that ended with FAIL
@@ -194,7 +146,7 @@ func getAsyncResult(ctx context.Context, s *settings, id string) (*AsyncResult, 
 // Wait polls an async task until it ends or ctx is done. The first poll is
 // immediate; the gaps between polls start at WithPollInterval (default
 // DefaultPollInterval) and grow 1.5 times each poll up to MaxPollInterval.
-// WithPollProgress sees every result.
+// WithPollProgress sees every poll.
 //
 // On SUCCESS it returns the result. On FAIL it returns the result and a
 // *TaskFailedError, which matches ErrTaskFailed. A transient failure of one
@@ -212,56 +164,17 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "task "+id, func(ctx context.Context) (*AsyncResult, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, "task", id, func(ctx context.Context) (*AsyncResult, string, bool, error) {
 		res, err := getAsyncResult(ctx, set, id)
 		if err != nil {
-			return nil, nil, false, err
+			return nil, "", false, err
 		}
 		switch res.TaskStatus {
 		case TaskStatusSuccess:
-			return res, res, true, nil
+			return res, string(res.TaskStatus), true, nil
 		case TaskStatusFailed:
-			return res, res, true, taskFailed(id, res)
+			return res, string(res.TaskStatus), true, taskFailed(id, res)
 		}
-		return res, res, false, nil
+		return res, string(res.TaskStatus), false, nil
 	})
-}
-
-// pollUntil is the one poller of every Wait. poll fetches once and returns
-// the result, what WithPollProgress sees of it, whether the task is over,
-// and the error that ends the wait. The options were resolved once by the
-// caller; the gaps start at WithPollInterval (or DefaultPollInterval) and
-// grow by pollGrowth up to MaxPollInterval, or up to the first gap if that
-// is larger. When ctx ends, the last result comes back with an error that
-// matches ctx.Err().
-func pollUntil[T any](ctx context.Context, s *settings, what string, poll func(context.Context) (res *T, progress *AsyncResult, done bool, err error)) (*T, error) {
-	gap := max(cmp.Or(s.pollInterval, DefaultPollInterval), 0)
-	limit := max(MaxPollInterval, gap)
-	sleep := s.Sleep
-	if sleep == nil {
-		sleep = core.Sleep
-	}
-	var last *T
-	for {
-		res, progress, done, err := poll(ctx)
-		if res != nil {
-			last = res
-		}
-		if progress != nil && s.pollProgress != nil {
-			s.pollProgress(progress)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return last, wrapf(err, "waiting for %s", what)
-			}
-			return last, err
-		}
-		if done {
-			return res, nil
-		}
-		if err := sleep(ctx, gap); err != nil {
-			return last, wrapf(err, "waiting for %s", what)
-		}
-		gap = min(time.Duration(float64(gap)*pollGrowth), limit)
-	}
 }

@@ -16,15 +16,13 @@ import (
 // up to MaxPollInterval. A batch takes minutes to hours, so a longer first
 // gap suits it (WithPollInterval(time.Minute)).
 //
-// WithPollProgress sees each poll as an AsyncResult whose ID is the batch id,
-// whose TaskStatus is TaskStatusProcessing while the batch runs, TaskStatusSuccess once
-// it completed and TaskStatusFailed once it failed, expired or was cancelled, and
-// whose RawJSON is the batch.
+// WithPollProgress sees each poll, with the batch's status as sent
+// ("validating", "in_progress", ...).
 //
 // A completed, expired or cancelled batch is returned without an error (an
 // expired or cancelled batch may still have output; check Status and
-// RequestCounts). A failed batch is returned with an error that matches
-// ErrTaskFailed and carries the batch's validation errors. When ctx ends,
+// RequestCounts). A failed batch is returned with a *TaskFailedError
+// (matching ErrTaskFailed) that carries the batch's validation errors. When ctx ends,
 // Wait returns the last batch it saw (nil if none) and an error matching
 // ctx.Err().
 //
@@ -38,55 +36,53 @@ func (s *BatchService) Wait(ctx context.Context, batchID string, opts ...Option)
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "batch "+batchID, func(ctx context.Context) (*Batch, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, "batch", batchID, func(ctx context.Context) (*Batch, string, bool, error) {
 		b, err := callWith[Batch](ctx, set, &core.Request{Method: http.MethodGet, Path: "/batches/" + seg})
 		if err != nil {
-			return nil, nil, false, err
+			return nil, "", false, err
 		}
-		progress := &AsyncResult{ID: b.ID, TaskStatus: TaskStatusProcessing, rawBody: b.rawBody}
 		switch b.Status {
-		case BatchStatusCompleted:
-			progress.TaskStatus = TaskStatusSuccess
-			return b, progress, true, nil
 		case BatchStatusFailed:
-			progress.TaskStatus = TaskStatusFailed
-			return b, progress, true, &batchFailedError{id: batchID, batch: b}
-		case BatchStatusExpired, BatchStatusCancelled:
-			progress.TaskStatus = TaskStatusFailed
-			return b, progress, true, nil
+			return b, string(b.Status), true, batchFailed(batchID, b)
+		case BatchStatusCompleted, BatchStatusExpired, BatchStatusCancelled:
+			return b, string(b.Status), true, nil
 		}
-		return b, progress, false, nil
+		return b, string(b.Status), false, nil
 	})
 }
 
-// batchFailedError is a batch that ended in BatchStatusFailed: it matches
-// ErrTaskFailed and names the first validation errors.
-type batchFailedError struct {
-	id    string
-	batch *Batch
-}
-
-func (e *batchFailedError) Error() string {
-	var b strings.Builder
-	b.WriteString("zai: batch ")
-	b.WriteString(e.id)
-	b.WriteString(" failed")
-	if e.batch.Errors != nil {
-		for i, be := range e.batch.Errors.Data {
-			if i == 3 {
-				b.WriteString("; ...")
-				break
-			}
-			b.WriteString("; ")
-			if be.Line > 0 {
-				b.WriteString("line ")
-				b.WriteString(strconv.Itoa(be.Line))
-				b.WriteString(": ")
-			}
-			b.WriteString(strings.TrimPrefix(strings.TrimSpace(be.Code+": "+be.Message), ": "))
-		}
+// batchFailed builds the error of a failed batch: the code and message of
+// its one validation error, or the first three of several, with their lines.
+func batchFailed(id string, b *Batch) *TaskFailedError {
+	e := &TaskFailedError{TaskID: id, Status: string(b.Status), Result: b}
+	if b.Errors == nil {
+		return e
 	}
-	return b.String()
+	errs := b.Errors.Data
+	if len(errs) == 1 && errs[0].Line == 0 {
+		e.Code, e.Message = errs[0].Code, errs[0].Message
+		return e
+	}
+	var m strings.Builder
+	for i, be := range errs {
+		if i == 3 {
+			m.WriteString("; ...")
+			break
+		}
+		if i > 0 {
+			m.WriteString("; ")
+		}
+		if be.Line > 0 {
+			m.WriteString("line ")
+			m.WriteString(strconv.Itoa(be.Line))
+			m.WriteString(": ")
+		}
+		m.WriteString(be.Code)
+		if be.Code != "" && be.Message != "" {
+			m.WriteString(": ")
+		}
+		m.WriteString(be.Message)
+	}
+	e.Message = m.String()
+	return e
 }
-
-func (e *batchFailedError) Is(target error) bool { return target == ErrTaskFailed }

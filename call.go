@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"regexp"
-
 	"strings"
 
 	"github.com/zai-go/zai/internal/core"
@@ -21,7 +19,10 @@ import (
 // The one road to the wire. Every service method validates its input, then
 // makes one of these calls: call for a decoded JSON body, openStream for a
 // stream of events, download for a body handed over unread. Each resolves
-// the options once and sends through exchange, the only caller of the core.
+// the options once and sends through exchange, the only caller of the core;
+// every error it returns leaves through settings.leave. The road names no
+// service: what one service needs (a failure read out of a 200 body) comes
+// with its core.Request.
 
 // call sends a buffered request and decodes the JSON response into a new T.
 // A 2xx body that carries an error envelope is an *APIError, unless
@@ -54,8 +55,7 @@ func callInto(ctx context.Context, s *settings, r *core.Request, out any) error 
 		return err
 	}
 	if err := decodeInto(resp, out); err != nil {
-		trace.fail(err)
-		return err
+		return s.leave(trace, err)
 	}
 	trace.done(out, resp.Body)
 	return nil
@@ -85,13 +85,11 @@ func openStreamWith[T any](ctx context.Context, s *settings, r *core.Request, pr
 	if err != nil {
 		return nil, err
 	}
-	st := newStream[T](ctx, resp.Reader, core.RequestID(resp.Header), s.StreamIdleTimeout, s.MaxEventSize)
-	st.prepare = prepare
+	st := newStream[T](ctx, resp.Reader, s.secrets.String(core.RequestID(resp.Header)), s.StreamIdleTimeout, s.MaxEventSize)
+	st.prepare, st.secrets = prepare, s.secrets
 	if isJSON(resp.Header.Get("Content-Type")) {
 		if err := st.takeJSON(resp.StatusCode, resp.Header, check); err != nil {
-			err = finishError(s.Redact(err))
-			trace.fail(err)
-			return nil, err
+			return nil, s.leave(trace, err)
 		}
 	}
 	st.trace = trace // the stream ends the call
@@ -106,6 +104,11 @@ func download(ctx context.Context, c *Client, r *core.Request, opts []Option) (*
 	if err != nil {
 		return nil, err
 	}
+	return downloadWith(ctx, s, r)
+}
+
+// downloadWith is download with settings already resolved (Client.Do).
+func downloadWith(ctx context.Context, s *settings, r *core.Request) (*core.Response, error) {
 	check := r.Check
 	r.Check, r.Unbuffered = nil, true
 	resp, trace, err := exchange(ctx, s, r)
@@ -120,13 +123,11 @@ func download(ctx context.Context, c *Client, r *core.Request, opts []Option) (*
 	if err == nil {
 		err = check(resp.StatusCode, resp.Header, b)
 	} else {
-		err = fmt.Errorf("reading response body: %w", err)
+		err = fmt.Errorf("zai: reading response body: %w", err)
 	}
 	if err != nil {
 		resp.Reader.Close()
-		err = finishError(s.Redact(err))
-		trace.fail(err)
-		return nil, err
+		return nil, s.leave(trace, err)
 	}
 	trace.done(nil, nil)
 	resp.Reader = struct {
@@ -143,62 +144,30 @@ func exchange(ctx context.Context, s *settings, r *core.Request) (*core.Response
 	trace := s.newTrace(r)
 	resp, err := s.Do(ctx, r)
 	if err != nil {
-		var mwErr *core.MiddlewareError
-		if errors.As(err, &mwErr) && error(mwErr) == err {
-			err = mwErr.Err // a middleware's own error is returned as it is
-		} else {
-			err = finishError(codingPlanHint(s, r, err))
-		}
-		trace.fail(err)
-		return nil, nil, err
+		return nil, nil, s.leave(trace, fromCore(err))
 	}
 	return resp, trace, nil
 }
 
-// finishError gives an error from the core its final form, once: a timeout
-// also matches ErrTimeout, and the text starts with "zai: " exactly once.
-func finishError(err error) error {
-	err = classifyTransport(err)
-	if strings.HasPrefix(err.Error(), "zai: ") {
-		return err
+// fromCore returns an error of the core as the caller sees it: a
+// middleware's own error as the middleware made it, anything else as it
+// is (the core's errors, and its hooks', already read "zai: ...").
+func fromCore(err error) error {
+	var mwErr *core.MiddlewareError
+	if errors.As(err, &mwErr) && error(mwErr) == err {
+		return mwErr.Err
 	}
-	return &prefixed{err}
+	return err
 }
 
-// prefixed adds the package prefix to an error from below.
-type prefixed struct{ err error }
-
-func (e *prefixed) Error() string { return "zai: " + e.err.Error() }
-func (e *prefixed) Unwrap() error { return e.err }
-
-// wrapf adds context to a finished error, keeping the one "zai: " prefix in
-// front: "zai: waiting for task t1: context deadline exceeded".
-func wrapf(err error, format string, args ...any) error {
-	return &wrapped{msg: fmt.Sprintf(format, args...), err: err}
+// leave is the edge every error of a call, a stream or a Wait passes on its
+// way out: the client's secrets are removed from it (redact.go), and the
+// call's trace, if any, ends with it.
+func (s *settings) leave(t *callTrace, err error) error {
+	err = redactError(s.secrets, err)
+	t.fail(err)
+	return err
 }
-
-type wrapped struct {
-	msg string
-	err error
-}
-
-func (e *wrapped) Error() string {
-	return "zai: " + e.msg + ": " + strings.TrimPrefix(e.err.Error(), "zai: ")
-}
-func (e *wrapped) Unwrap() error { return e.err }
-
-// taskError is a task that failed with an *APIError in a 200 body (agents,
-// the file parser): it matches ErrTaskFailed and wraps the *APIError.
-type taskError struct {
-	kind, id string
-	err      error
-}
-
-func (e *taskError) Error() string {
-	return "zai: " + e.kind + " " + e.id + " failed: " + strings.TrimPrefix(e.err.Error(), "zai: ")
-}
-func (e *taskError) Is(target error) bool { return target == ErrTaskFailed }
-func (e *taskError) Unwrap() error        { return e.err }
 
 // decodeInto unmarshals a buffered response, keeping the raw bytes.
 func decodeInto(resp *core.Response, out any) error {
@@ -244,12 +213,9 @@ func checkBody(failed func([]byte) bool) func(int, http.Header, []byte) error {
 	}
 }
 
-// The body checks, made once rather than per call.
-var (
-	checkEnvelope = checkBody(hasErrorEnvelope)
-	checkAgent    = checkBody(agentFailed)
-	checkParser   = checkBody(parserFailed)
-)
+// checkEnvelope is the default Check: a 2xx body that is one of the API's
+// error envelopes is an *APIError.
+var checkEnvelope = checkBody(hasErrorEnvelope)
 
 // bodyError builds the *APIError of a failure sent in a 2xx body.
 func bodyError(status int, header http.Header, body []byte) *APIError {
@@ -349,64 +315,3 @@ func pathSegment(what, id string) (string, error) {
 	}
 	return url.PathEscape(id), nil
 }
-
-// The JWT header every token made by WithJWTAuth starts with.
-var jwtPattern = regexp.MustCompile(`eyJhbGciOiJIUzI1NiIsInNpZ25fdHlwZSI6IlNJR04ifQ\.[A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]*)?`)
-
-// minSecret is the shortest key redacted from text; shorter test keys
-// would blank out ordinary words.
-const minSecret = 8
-
-// newRedactor returns the core's Redact hook for one key: it removes the
-// key, its secret half ("id.secret") and any JWT signed from it from the
-// text of an error, wherever the server echoed them.
-func newRedactor(key string) func(error) error {
-	var olds []string
-	for _, k := range []string{key, url.QueryEscape(key)} {
-		if len(k) >= minSecret {
-			olds = append(olds, k, "[REDACTED]")
-		}
-	}
-	if _, sec, ok := strings.Cut(key, "."); ok && len(sec) >= minSecret {
-		olds = append(olds, sec, "[REDACTED]")
-	}
-	rep := strings.NewReplacer(olds...)
-	clean := func(s string) string {
-		if len(olds) > 0 {
-			s = rep.Replace(s)
-		}
-		if strings.Contains(s, "eyJhbGciOiJIUzI1NiIsInNpZ25fdHlwZSI6IlNJR04ifQ") {
-			s = jwtPattern.ReplaceAllString(s, "[REDACTED]")
-		}
-		return s
-	}
-	return func(err error) error {
-		if err == nil {
-			return nil
-		}
-		for e := err; e != nil; e = errors.Unwrap(e) {
-			switch x := e.(type) {
-			case *APIError:
-				x.Message, x.Code, x.RequestID = clean(x.Message), clean(x.Code), clean(x.RequestID)
-				if raw := clean(string(x.raw)); raw != string(x.raw) {
-					x.raw = []byte(raw)
-				}
-			case *url.Error:
-				x.URL = clean(x.URL)
-			}
-		}
-		if msg := err.Error(); clean(msg) != msg {
-			return &redacted{msg: clean(msg), err: err}
-		}
-		return err
-	}
-}
-
-// redacted hides secrets in the text of an error it still wraps.
-type redacted struct {
-	msg string
-	err error
-}
-
-func (e *redacted) Error() string { return e.msg }
-func (e *redacted) Unwrap() error { return e.err }

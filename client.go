@@ -13,6 +13,7 @@ import (
 
 	"github.com/zai-go/zai/internal/core"
 	"github.com/zai-go/zai/internal/jwt"
+	"github.com/zai-go/zai/internal/redact"
 )
 
 // Version is the SDK version sent in the User-Agent header.
@@ -104,13 +105,11 @@ type Client struct {
 func NewClient(opts ...Option) (*Client, error) {
 	s := &settings{
 		Config: core.Config{
-			BaseURL:     strings.TrimRight(os.Getenv(EnvBaseURL), "/"),
-			HTTPClient:  defaultHTTPClient,
-			UserAgent:   "zai-go/" + Version,
-			MaxRetries:  DefaultMaxRetries,
-			DecodeError: decodeAPIError,
-			Retryable:   retryable,
-			Header:      identityHeader(),
+			BaseURL:    strings.TrimRight(os.Getenv(EnvBaseURL), "/"),
+			HTTPClient: defaultHTTPClient,
+			UserAgent:  "zai-go/" + Version,
+			MaxRetries: DefaultMaxRetries,
+			Header:     identityHeader(),
 		},
 		apiKey: secret(strings.TrimSpace(os.Getenv(EnvAPIKey))),
 	}
@@ -182,8 +181,9 @@ func defaultTransport() http.RoundTripper {
 
 // validate checks what can be known before a request (a key that fits in a
 // header, usable base URLs, a JWT-signable key when JWT auth is on) and
-// derives what follows from them: the root URL, the auth header and the
-// redaction of the key from errors.
+// derives what follows from them: the root URL, the auth header, the error
+// decoder (with the advice the base URL calls for) and the redaction of the
+// key from everything that leaves the SDK.
 func (s *settings) validate() error {
 	if s.apiKey == "" {
 		return ErrMissingAPIKey
@@ -194,7 +194,7 @@ func (s *settings) validate() error {
 	if err := checkBaseURL(s.BaseURL); err != nil {
 		return err
 	}
-	s.RootURL = s.agentsURL
+	s.RootURL = s.rootURL
 	if s.RootURL == "" {
 		s.RootURL = agentsRoot(s.BaseURL)
 	} else if err := checkBaseURL(s.RootURL); err != nil {
@@ -213,7 +213,9 @@ func (s *settings) validate() error {
 	} else {
 		s.Auth = func() (string, error) { return "Bearer " + key, nil }
 	}
-	s.Redact = newRedactor(key)
+	s.secrets = redact.New(key)
+	s.Logger = redactingLogger(s.logger, s.secrets)
+	s.DecodeError = errorDecoder(codingPlanAdvice(s.BaseURL))
 	return nil
 }
 
@@ -288,7 +290,7 @@ func (c *Client) resolve(opts []Option) (*settings, error) {
 	}
 	// Re-derive what an option may have changed; a JWT option or a new key
 	// drops the signer, which validate rebuilds, so the raw key is never sent.
-	if s.apiKey != c.opts.apiKey || s.BaseURL != c.opts.BaseURL || s.agentsURL != c.opts.agentsURL ||
+	if s.apiKey != c.opts.apiKey || s.BaseURL != c.opts.BaseURL || s.rootURL != c.opts.rootURL ||
 		s.jwtTTL != c.opts.jwtTTL || s.signer != c.opts.signer || s.signer == nil && s.jwtTTL > 0 {
 		if err := s.validate(); err != nil {
 			return nil, err

@@ -49,33 +49,33 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 	if err != nil {
 		return err
 	}
+	s, err := c.resolve(opts)
+	if err != nil {
+		return err
+	}
 	switch o := out.(type) {
 	case *[]byte:
-		resp, err := download(ctx, c, r, opts)
+		resp, err := downloadWith(ctx, s, r)
 		if err != nil {
 			return err
 		}
 		defer resp.Reader.Close()
 		b, err := io.ReadAll(resp.Reader)
 		if err != nil {
-			return finishError(fmt.Errorf("reading response body: %w", err))
+			return s.leave(nil, fmt.Errorf("zai: reading response body: %w", err))
 		}
 		*o = b
 		return nil
 	case io.Writer:
-		resp, err := download(ctx, c, r, opts)
+		resp, err := downloadWith(ctx, s, r)
 		if err != nil {
 			return err
 		}
 		defer resp.Reader.Close()
 		if _, err := io.Copy(o, resp.Reader); err != nil {
-			return finishError(fmt.Errorf("copying response body: %w", err))
+			return s.leave(nil, fmt.Errorf("zai: copying response body: %w", err))
 		}
 		return nil
-	}
-	s, err := c.resolve(opts)
-	if err != nil {
-		return err
 	}
 	return callInto(ctx, s, r, out)
 }

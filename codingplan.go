@@ -2,7 +2,6 @@ package zai
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -336,31 +335,25 @@ func (s *CodingPlanService) CreateFeedback(ctx context.Context, req CodingPlanFe
 	})
 }
 
-// codingPlanHint explains a 1113 (insufficient balance) answered on a
-// general base URL: a GLM Coding Plan key has no balance there, its quota is
-// only spent on the coding base URL. Other errors pass unchanged.
-func codingPlanHint(s *settings, r *core.Request, err error) error {
-	var apiErr *APIError
-	if r.Root || !errors.As(err, &apiErr) || apiErr.Code != "1113" {
-		return err
-	}
+// codingPlanAdvice returns the advice NewClient adds to errors on base: a
+// 1113 (insufficient balance) on a general base URL may come from a GLM
+// Coding Plan key, which has no balance there; its quota is spent only on
+// the coding base URL. On other base URLs it returns nil.
+func codingPlanAdvice(base string) func(*APIError) string {
 	var coding string
-	switch strings.TrimRight(s.BaseURL, "/") {
+	switch strings.TrimRight(base, "/") {
 	case InternationalBaseURL:
 		coding = "CodingBaseURL (" + CodingBaseURL + ")"
 	case BigModelBaseURL:
 		coding = "BigModelCodingBaseURL (" + BigModelCodingBaseURL + ")"
 	default:
-		return err
+		return nil
 	}
-	return &hinted{err: err, hint: "a GLM Coding Plan key is spent only on " + coding + ": set it with WithBaseURL"}
+	advice := "a GLM Coding Plan key is spent only on " + coding + ": set it with WithBaseURL"
+	return func(e *APIError) string {
+		if e.Code == "1113" {
+			return advice
+		}
+		return ""
+	}
 }
-
-// hinted adds advice to an error it still wraps.
-type hinted struct {
-	err  error
-	hint string
-}
-
-func (e *hinted) Error() string { return e.err.Error() + "; " + e.hint }
-func (e *hinted) Unwrap() error { return e.err }

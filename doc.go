@@ -92,13 +92,14 @@
 //	if err != nil {
 //		return err
 //	}
-//	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollProgress(func(r *zai.AsyncResult) {
-//		fmt.Println(r.TaskStatus)
+//	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollProgress(func(p zai.PollProgress) {
+//		fmt.Println(p.Status, p.Waited)
 //	}))
 //
 // Every Wait (AsyncResult, Agents, FileParser, Batches) shares one schedule:
-// WithPollInterval sets the first gap, the context ends the wait, and a
-// failed task matches ErrTaskFailed.
+// WithPollInterval sets the first gap, WithPollProgress sees one
+// PollProgress per poll, the context ends the wait, and a task that ends
+// badly is a *TaskFailedError (matching ErrTaskFailed).
 //
 // # Errors and retries
 //

@@ -16,6 +16,14 @@ import (
 	"github.com/zai-go/zai/internal/sse"
 )
 
+// Error text. Every error this package returns starts with "zai: ", once.
+// An error is given it where it is made (errors.New("zai: ..."), the Error
+// methods of APIError and TaskFailedError) or, for an error from elsewhere
+// (net/http, the context, encoding/json), where it first enters the SDK, by
+// fmt.Errorf("zai: ...: %w", err). An error that has it is never wrapped
+// with text in front: what it lacks goes into its fields, or after it
+// ("; advice"). internal/core keeps the same rule.
+
 // Error categories. Use errors.Is to classify an error returned by any call:
 //
 //	if errors.Is(err, zai.ErrRateLimited) { ... }
@@ -52,8 +60,9 @@ var (
 	ErrServer = errors.New("zai: server error")
 	// ErrTimeout: an attempt outlived WithRequestTimeout, a stream was silent
 	// longer than WithStreamIdleTimeout, or the server answered 408.
-	ErrTimeout = errors.New("zai: timeout")
-	// ErrTaskFailed: an async task ended with status FAIL.
+	ErrTimeout = core.ErrTimeout
+	// ErrTaskFailed: a task that a Wait polled ended badly (see
+	// TaskFailedError).
 	ErrTaskFailed = errors.New("zai: task failed")
 	// ErrMissingAPIKey: no key was given and ZAI_API_KEY is empty.
 	ErrMissingAPIKey = errors.New("zai: missing API key: set ZAI_API_KEY or use WithAPIKey")
@@ -96,17 +105,18 @@ type APIError struct {
 //
 //	zai: 429 Too Many Requests: code 1113: message (request_id ...)
 //
-// or, for an error that arrived inside a stream,
+// or, for an error event that arrived inside a stream,
 //
-//	zai: stream error: code 1301: message (request_id ...)
+//	zai: error event in stream: code 1301: message (request_id ...)
 //
-// The code, message and request id parts are left out when empty. The "zai:"
-// prefix appears once, at the start.
+// The code, message and request id parts are left out when empty. (The
+// in-stream wording avoids "stream error:", which HTTP/2 uses for a reset
+// stream and which some libraries retry on sight.)
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("zai: ")
 	if e.InStream {
-		b.WriteString("stream error")
+		b.WriteString("error event in stream")
 	} else {
 		b.WriteString(strconv.Itoa(e.StatusCode))
 		if t := http.StatusText(e.StatusCode); t != "" {
@@ -226,7 +236,7 @@ type innerError struct {
 
 // decodeAPIError builds an *APIError from an error response. It never fails:
 // a body that is not JSON becomes the message.
-func decodeAPIError(status int, header http.Header, body []byte) error {
+func decodeAPIError(status int, header http.Header, body []byte) *APIError {
 	e := &APIError{StatusCode: status, RequestID: core.RequestID(header), rawBody: rawBody{body}}
 	fillFromBody(e, body)
 	if e.Message == "" && e.Code == "" {
@@ -234,6 +244,31 @@ func decodeAPIError(status int, header http.Header, body []byte) error {
 	}
 	return e
 }
+
+// errorDecoder returns the core's DecodeError hook: the *APIError of an
+// error response, whether to retry it, and the advice, if any, that advise
+// adds to it (NewClient installs the Coding Plan hint this way).
+func errorDecoder(advise func(*APIError) string) func(int, http.Header, []byte) (error, bool) {
+	return func(status int, header http.Header, body []byte) (error, bool) {
+		e := decodeAPIError(status, header, body)
+		retry := retryable(status, e)
+		if advise != nil {
+			if a := advise(e); a != "" {
+				return &advised{err: e, advice: a}, retry
+			}
+		}
+		return e, retry
+	}
+}
+
+// advised adds advice after the text of an error it still wraps.
+type advised struct {
+	err    error
+	advice string
+}
+
+func (e *advised) Error() string { return e.err.Error() + "; " + e.advice }
+func (e *advised) Unwrap() error { return e.err }
 
 // decodeFirst decodes the first JSON value of b into v and ignores whatever
 // follows it: a proxy may append an HTML comment, a second JSON value or a
@@ -377,26 +412,6 @@ func streamError(requestID string, data []byte) *APIError {
 		e.Message = "error event"
 	}
 	return e
-}
-
-// wrapTimeout makes a core.TimeoutError also match ErrTimeout.
-type timeoutError struct{ *core.TimeoutError }
-
-func (e timeoutError) Error() string { return "zai: " + e.TimeoutError.Error() }
-
-func (e timeoutError) Is(target error) bool {
-	return target == ErrTimeout || e.TimeoutError.Is(target)
-}
-
-func (e timeoutError) Unwrap() error { return e.TimeoutError }
-
-// classifyTransport wraps errors from the core so the zai sentinels match.
-func classifyTransport(err error) error {
-	var te *core.TimeoutError
-	if errors.As(err, &te) {
-		return timeoutError{te}
-	}
-	return err
 }
 
 // invalidf returns an error wrapping ErrInvalidRequest.

@@ -126,7 +126,7 @@ func TestAPIErrorString(t *testing.T) {
 		t.Fatal(got)
 	}
 	s := &zai.APIError{StatusCode: 200, Code: "1301", Message: "unsafe", InStream: true}
-	if got := s.Error(); got != "zai: stream error: code 1301: unsafe" {
+	if got := s.Error(); got != "zai: error event in stream: code 1301: unsafe" {
 		t.Fatal(got)
 	}
 	if e.CodeInt() != 1113 || (&zai.APIError{Code: "x"}).CodeInt() != 0 {

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -195,9 +194,10 @@ func getParseResult(ctx context.Context, s *settings, taskID string, format Pars
 // Wait polls GetResult until the parse succeeds, fails or ctx ends, as
 // AsyncResult.Wait does: the first poll at once, then gaps from
 // WithPollInterval growing to MaxPollInterval, WithPollProgress called once
-// per poll. A failed parse is an error that matches ErrTaskFailed and
-// *APIError (errors.As). When ctx ends, Wait returns the last reply it saw
-// and an error matching ctx.Err().
+// per poll with the reply's status. A failed parse is a *TaskFailedError
+// (matching ErrTaskFailed) that wraps the *APIError of the failure body.
+// When ctx ends, Wait returns the last reply it saw and an error matching
+// ctx.Err().
 //
 // GET /files/parser/result/{task_id}/{format_type}, repeatedly
 func (s *FileParserService) Wait(ctx context.Context, taskID string, format ParseFormat, opts ...Option) (*FileParseResponse, error) {
@@ -208,24 +208,19 @@ func (s *FileParserService) Wait(ctx context.Context, taskID string, format Pars
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "parse task "+taskID, func(ctx context.Context) (*FileParseResponse, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, "parse task", taskID, func(ctx context.Context) (*FileParseResponse, string, bool, error) {
 		res, err := getParseResult(ctx, set, taskID, format)
 		if err != nil {
-			var apiErr *APIError
-			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK {
-				progress := &AsyncResult{ID: taskID, TaskStatus: TaskStatusFailed, rawBody: apiErr.rawBody}
-				return nil, progress, true, &taskError{kind: "parse task", id: taskID, err: err}
-			}
-			return nil, nil, false, err
+			status, failed, err := failedReply(taskID, err)
+			return nil, status, failed, err
 		}
-		done := res.Status == FileParseStatusSucceeded
-		progress := &AsyncResult{ID: taskID, TaskStatus: TaskStatusProcessing, rawBody: res.rawBody}
-		if done {
-			progress.TaskStatus = TaskStatusSuccess
-		}
-		return res, progress, done, nil
+		return res, string(res.Status), res.Status == FileParseStatusSucceeded, nil
 	})
 }
+
+// checkParser is the Check of the parser and OCR calls: a 200 body that
+// parserFailed recognises is an *APIError.
+var checkParser = checkBody(parserFailed)
 
 // parserFailed recognises the failures the parser and OCR endpoints send
 // with HTTP 200: {"status":"failed",...}, {"status":false,...},

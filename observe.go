@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai/internal/core"
+	"github.com/zai-go/zai/internal/redact"
 )
 
 // Observer watches logical calls: one StartCall per service method call
@@ -162,6 +163,8 @@ type callTrace struct {
 	end      CallEnd
 	gotChunk bool
 	ended    bool
+
+	secrets *redact.Secrets
 }
 
 // newTrace returns the trace of a call, or nil when nothing watches.
@@ -169,8 +172,8 @@ func (s *settings) newTrace(r *core.Request) *callTrace {
 	if len(s.observers) == 0 && s.responseInto == nil {
 		return nil
 	}
-	t := &callTrace{observers: s.observers, into: s.responseInto}
-	r.OnAttempt = t.attempt
+	t := &callTrace{observers: s.observers, into: s.responseInto, secrets: s.secrets}
+	r.Trace = t
 	if len(t.observers) > 0 {
 		base := s.BaseURL
 		if r.Root {
@@ -178,12 +181,15 @@ func (s *settings) newTrace(r *core.Request) *callTrace {
 		}
 		t.info = CallInfo{Operation: operationOf(r.Path), Method: r.Method, Path: r.Path, Stream: r.Stream}
 		t.info.ServerAddress, t.info.ServerPort = hostPort(base)
-		r.Begin = t.begin
 	}
 	return t
 }
 
-func (t *callTrace) begin(ctx context.Context, body []byte) context.Context {
+// Begin starts the call for the observers (core.Trace).
+func (t *callTrace) Begin(ctx context.Context, body []byte) context.Context {
+	if len(t.observers) == 0 {
+		return ctx
+	}
 	t.info.Body = body
 	t.info.Model = modelOf(body)
 	t.start = time.Now()
@@ -198,7 +204,9 @@ func (t *callTrace) begin(ctx context.Context, body []byte) context.Context {
 	return ctx
 }
 
-func (t *callTrace) attempt(a core.Attempt) {
+// Attempt tells the observers about an attempt (core.Trace): one of the two
+// places that call an observer, and so one edge of the redaction.
+func (t *callTrace) Attempt(a core.Attempt) {
 	if t.into != nil {
 		*t.into = a.Response
 	}
@@ -211,11 +219,8 @@ func (t *callTrace) attempt(a core.Attempt) {
 		return
 	}
 	ev := AttemptEvent{Number: a.Number, StatusCode: t.end.StatusCode, RequestID: t.end.RequestID,
-		Duration: a.Duration, Err: a.Err, Retry: a.Retry, Delay: a.Delay}
-	var mwErr *core.MiddlewareError
-	if errors.As(ev.Err, &mwErr) {
-		ev.Err = mwErr.Err
-	}
+		Duration: a.Duration, Err: fromCore(a.Err), Retry: a.Retry, Delay: a.Delay}
+	redactAttempt(t.secrets, &ev)
 	for _, o := range t.obs {
 		o.Attempt(ev)
 	}
@@ -300,7 +305,8 @@ func (t *callTrace) endStream(err error) {
 	t.finish()
 }
 
-// finish sends the end event once; t.mu is held.
+// finish sends the end event once; t.mu is held. With Attempt, the only
+// place that calls an observer, and so the other edge of the redaction.
 func (t *callTrace) finish() {
 	if t.ended {
 		return
@@ -310,6 +316,7 @@ func (t *callTrace) finish() {
 		return
 	}
 	t.end.Duration = time.Since(t.start)
+	redactEnd(t.secrets, &t.end)
 	for _, o := range t.obs {
 		o.End(t.end)
 	}
@@ -426,6 +433,11 @@ var operations = []struct{ prefix, op string }{
 	{"/batches", "batches"},
 	{"/models", "models"},
 	{"/v1/agents", "invoke_agent"},
+	{"/zrag/agent/chat", "invoke_agent"},
+	{"/zrag/retrieval", "retrieval"},
+	{"/llm-application/open/knowledge/retrieve", "retrieval"},
+	{"/llm-application/open", "knowledge"},
+	{"/monitor/", "coding_plan"},
 }
 
 // operationOf names the operation of a route; a route not in the table is

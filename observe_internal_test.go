@@ -22,15 +22,20 @@ func TestModelOf(t *testing.T) {
 
 func TestOperationOf(t *testing.T) {
 	for path, want := range map[string]string{
-		"/chat/completions":         "chat",
-		"/async/chat/completions":   "chat",
-		"/embeddings":               "embeddings",
-		"/async/images/generations": "image_generation",
-		"/files/parser/create":      "file_parser",
-		"/files/abc/content":        "files",
-		"/v1/agents/async-result":   "invoke_agent",
-		"/async-result/t1":          "async_result",
-		"/something/new":            "something",
+		"/chat/completions":                        "chat",
+		"/async/chat/completions":                  "chat",
+		"/embeddings":                              "embeddings",
+		"/async/images/generations":                "image_generation",
+		"/files/parser/create":                     "file_parser",
+		"/files/abc/content":                       "files",
+		"/v1/agents/async-result":                  "invoke_agent",
+		"/async-result/t1":                         "async_result",
+		"/something/new":                           "something",
+		"/zrag/agent/chat":                         "invoke_agent",
+		"/zrag/retrieval/retrieve":                 "retrieval",
+		"/llm-application/open/knowledge/retrieve": "retrieval",
+		"/llm-application/open/document/abc":       "knowledge",
+		"/monitor/usage/quota/limit":               "coding_plan",
 	} {
 		if got := operationOf(path); got != want {
 			t.Errorf("operationOf(%q) = %q, want %q", path, got, want)

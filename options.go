@@ -11,6 +11,7 @@ import (
 
 	"github.com/zai-go/zai/internal/core"
 	"github.com/zai-go/zai/internal/jwt"
+	"github.com/zai-go/zai/internal/redact"
 )
 
 // Option configures a Client when given to NewClient, or a single call when
@@ -23,13 +24,15 @@ type Option func(*settings) error
 type settings struct {
 	core.Config
 
-	apiKey    secret
-	agentsURL string        // WithAgentsBaseURL; empty: derived from BaseURL
-	jwtTTL    time.Duration // > 0: sign JWTs
-	signer    *jwt.Signer
+	apiKey  secret
+	rootURL string        // the API root (core.Request.Root) if set; empty: derived from BaseURL
+	jwtTTL  time.Duration // > 0: sign JWTs
+	signer  *jwt.Signer
 
 	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
-	pollProgress func(*AsyncResult) // called with each polled result
+	pollProgress func(PollProgress) // called once per poll
+	logger       *slog.Logger       // WithLogger's; Config.Logger is it behind the redactor
+	secrets      *redact.Secrets    // what never leaves the SDK (redact.go)
 
 	now func() time.Time // test hook for the JWT clock
 
@@ -67,19 +70,6 @@ func WithBaseURL(u string) Option {
 			return invalidf("WithBaseURL(%q): the base URL is empty", u)
 		}
 		s.BaseURL = strings.TrimRight(u, "/")
-		return nil
-	}
-}
-
-// WithAgentsBaseURL sets the root that the agents paths (/v1/agents...) are
-// resolved against. By default it is derived from the base URL:
-// https://api.z.ai/api/paas/v4 gives https://api.z.ai/api.
-func WithAgentsBaseURL(u string) Option {
-	return func(s *settings) error {
-		if u == "" {
-			return invalidf("WithAgentsBaseURL(%q): the URL is empty", u)
-		}
-		s.agentsURL = strings.TrimRight(u, "/")
 		return nil
 	}
 }
@@ -186,11 +176,13 @@ func WithJWTAuth(ttl time.Duration) Option {
 }
 
 // WithLogger logs each attempt at slog.LevelDebug: method, path, status,
-// attempt, duration and request id, and each retry with its delay. Bodies and
-// keys are never logged.
+// attempt, duration and request id, and each retry with its delay. Bodies
+// are never logged, and the key (or a JWT made from it) is removed from
+// every record, wherever the server echoed it.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
-		s.Logger = l
+		s.logger = l
+		s.Logger = redactingLogger(l, s.secrets)
 		return nil
 	}
 }
@@ -209,11 +201,10 @@ func WithPollInterval(d time.Duration) Option {
 }
 
 // WithPollProgress calls fn once per poll of a Wait, the final one
-// included, so a program can show progress. Agents.Wait passes the agent's
-// reply as an AsyncResult whose TaskStatus is TaskStatusProcessing, TaskStatusSuccess
-// or TaskStatusFailed and whose RawJSON is the body. fn runs on the waiting
-// goroutine and should return quickly.
-func WithPollProgress(fn func(*AsyncResult)) Option {
+// included, so a program can show progress: every Wait reports the same
+// PollProgress, with the status as its service sends it. fn runs on the
+// waiting goroutine and should return quickly.
+func WithPollProgress(fn func(PollProgress)) Option {
 	return func(s *settings) error {
 		s.pollProgress = fn
 		return nil

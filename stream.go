@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai/internal/core"
+	"github.com/zai-go/zai/internal/redact"
 	"github.com/zai-go/zai/internal/sse"
 )
 
@@ -57,7 +58,8 @@ type Stream[T any] struct {
 	userClosed atomic.Bool
 	closeErr   error
 
-	trace *callTrace // the call's observers; nil when none
+	trace   *callTrace      // the call's observers; nil when none
+	secrets *redact.Secrets // removed from the error that ends the stream
 }
 
 // streamEnder is implemented by chunk types that can mark the end of a
@@ -300,6 +302,7 @@ func (e *idleTimeoutError) Is(target error) bool {
 }
 
 func (s *Stream[T]) finish(err error) {
+	err = redactError(s.secrets, err) // the edge of settings.leave, for a stream
 	s.err = err
 	s.done = true
 	var zero T
@@ -373,7 +376,8 @@ func (s *Stream[T]) All() iter.Seq2[T, error] {
 	}
 }
 
-// RequestID returns the request id of the response (the X-Log-Id header).
+// RequestID returns the request id of the response (the X-Log-Id header),
+// with any secret a server echoed into it removed.
 func (s *Stream[T]) RequestID() string { return s.requestID }
 
 // maxJSONInsteadOfStream caps a plain JSON body read in place of a stream.

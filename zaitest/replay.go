@@ -24,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/internal/redact"
 )
 
 // EnvRecord is the environment variable that makes Replay record: set it to
@@ -39,8 +40,9 @@ type Cassette struct {
 }
 
 // Exchange is one request and the response it got. Keys and Authorization
-// headers are never stored; an echo of the key in a body is replaced by
-// "REDACTED".
+// headers are never stored; an echo of the key (its secret half, a JWT made
+// from it) anywhere, binary bodies included, is replaced by "[REDACTED]",
+// as in the SDK's errors and logs.
 type Exchange struct {
 	Method string `json:"method"`
 	// Path is relative to the base URL, as in Request.Path.
@@ -113,7 +115,7 @@ func Replay(t testing.TB, path string) *Server {
 		if base == "" {
 			base = zai.InternationalBaseURL
 		}
-		s.recorder = &recorder{path: path, base: strings.TrimSuffix(base, "/"), key: key}
+		s.recorder = &recorder{path: path, base: strings.TrimSuffix(base, "/"), key: key, secrets: redact.New(key)}
 		t.Cleanup(func() {
 			if t.Failed() {
 				t.Logf("zaitest: the test failed; cassette %s not written", path)
@@ -371,9 +373,10 @@ func exchangeRequest(req *Request) Exchange {
 
 // recorder forwards requests to the real API and records the exchanges.
 type recorder struct {
-	path string
-	base string // the API base URL
-	key  string
+	path    string
+	base    string // the API base URL
+	key     string
+	secrets *redact.Secrets // the SDK's own rule of what is a secret
 
 	mu        sync.Mutex
 	exchanges []Exchange
@@ -449,7 +452,7 @@ func (rc *recorder) forward(w http.ResponseWriter, r *http.Request, req *Request
 			if len(bytes.TrimRight(line, "\r\n")) == 0 && len(line) > 0 || (err != nil && ev.Len() > 0) {
 				w.Write(ev.Bytes())
 				flush(w)
-				e.Events = append(e.Events, rc.redact(ev.String()))
+				e.Events = append(e.Events, rc.redactEvent(ev.String()))
 				ev.Reset()
 			}
 			if err != nil {
@@ -459,14 +462,15 @@ func (rc *recorder) forward(w http.ResponseWriter, r *http.Request, req *Request
 	} else {
 		body, _ := io.ReadAll(resp.Body)
 		w.Write(body)
-		red := rc.redact(string(body))
 		switch {
 		case len(body) > 0 && json.Valid(body):
-			e.Body = json.RawMessage(red)
+			e.Body = rc.redactJSON(body)
 		case utf8.Valid(body) && !bytes.ContainsRune(body, 0):
-			e.BodyText = red
+			e.BodyText = rc.redact(string(body))
 		default:
-			e.BodyBase64 = base64.StdEncoding.EncodeToString(body)
+			// Redacted before it is encoded: base64 would hide the key
+			// from every check on the cassette's text.
+			e.BodyBase64 = base64.StdEncoding.EncodeToString(rc.secrets.Bytes(body))
 		}
 	}
 	rc.mu.Lock()
@@ -474,14 +478,118 @@ func (rc *recorder) forward(w http.ResponseWriter, r *http.Request, req *Request
 	rc.mu.Unlock()
 }
 
-// redact replaces the key, and the secret half of an id.secret key, by
-// "REDACTED".
-func (rc *recorder) redact(s string) string {
-	s = strings.ReplaceAll(s, rc.key, "REDACTED")
-	if _, secret, ok := strings.Cut(rc.key, "."); ok && len(secret) >= 6 {
-		s = strings.ReplaceAll(s, secret, "REDACTED")
+// redact removes the secrets from a string, with the SDK's rule.
+func (rc *recorder) redact(s string) string { return rc.secrets.String(s) }
+
+// redactJSON removes the secrets from a JSON body: from its text and, when
+// a string holds one behind escapes ("\u0073k-..."), from its values.
+func (rc *recorder) redactJSON(b []byte) json.RawMessage {
+	b = rc.secrets.Bytes(b)
+	if !rc.leaks(b) {
+		return b
 	}
-	return s
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return b
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(rc.redactValue(v)) != nil {
+		return b
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
+}
+
+// redactEvent removes the secrets from one server-sent event as sent,
+// its JSON data lines as JSON.
+func (rc *recorder) redactEvent(ev string) string {
+	ev = rc.redact(ev)
+	lines := strings.SplitAfter(ev, "\n")
+	for i, line := range lines {
+		body := strings.TrimRight(line, "\r\n")
+		data, ok := strings.CutPrefix(body, "data:")
+		if !ok || !rc.leaks([]byte(data)) {
+			continue
+		}
+		lines[i] = "data: " + string(rc.redactJSON([]byte(strings.TrimSpace(data)))) + line[len(body):]
+	}
+	return strings.Join(lines, "")
+}
+
+func (rc *recorder) redactValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return rc.redact(x)
+	case []any:
+		for i := range x {
+			x[i] = rc.redactValue(x[i])
+		}
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[rc.redact(k)] = rc.redactValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// leaks reports whether a body, decoded as a client reads it (a JSON value
+// with its escapes resolved, base64 decoded), holds a secret.
+func (rc *recorder) leaks(b []byte) bool {
+	if rc.secrets.ContainsBytes(b) {
+		return true
+	}
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return false
+	}
+	found := false
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			found = found || rc.secrets.Contains(x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for k, e := range x {
+				found = found || rc.secrets.Contains(k)
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return found
+}
+
+// check reports the first exchange whose decoded contents hold a secret.
+func (rc *recorder) check(c Cassette, text []byte) error {
+	if rc.secrets.ContainsBytes(text) {
+		return errors.New("a secret is still in the cassette")
+	}
+	for i, e := range c.Exchanges {
+		bin, err := base64.StdEncoding.DecodeString(e.BodyBase64)
+		if err != nil {
+			return fmt.Errorf("exchange %d: body_base64: %w", i+1, err)
+		}
+		if rc.leaks(e.Body) || rc.leaks(e.RequestBody) || rc.secrets.ContainsBytes(bin) {
+			return fmt.Errorf("exchange %d: a secret is still in a decoded body", i+1)
+		}
+		for _, ev := range e.Events {
+			for line := range strings.Lines(ev) {
+				if data, ok := strings.CutPrefix(strings.TrimRight(line, "\r\n"), "data:"); ok && rc.leaks([]byte(data)) {
+					return fmt.Errorf("exchange %d: a secret is still in an event", i+1)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (rc *recorder) save() error {
@@ -498,8 +606,8 @@ func (rc *recorder) save() error {
 	if err := enc.Encode(c); err != nil {
 		return err
 	}
-	if strings.Contains(b.String(), rc.key) {
-		return errors.New("the key is still in the cassette") // never reached: redact ran on every string
+	if err := rc.check(c, b.Bytes()); err != nil {
+		return err // never reached: every string and body was redacted
 	}
 	if err := os.MkdirAll(filepath.Dir(rc.path), 0o755); err != nil {
 		return err

@@ -2,11 +2,13 @@ package zaitest_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,7 +217,7 @@ func TestRecordThenReplay(t *testing.T) {
 		case route == "GET /monitor/usage/quota/limit" && strings.Contains(compact(e.Body), `"level":"pro"`):
 			saw["monitor"] = true
 		}
-		if strings.Contains(string(e.Body), "key REDACTED") {
+		if strings.Contains(string(e.Body), "key [REDACTED]") {
 			saw["redacted"] = true
 		}
 	}
@@ -244,7 +246,7 @@ func TestRecordThenReplay(t *testing.T) {
 			}
 		}
 		tok, err := srv.Client().Tokenizer.Count(ctx, zai.TokenizerRequest{Model: zai.ModelGLM4_6, Messages: []zai.Message{zai.UserMessage("x")}})
-		if err != nil || !strings.Contains(string(tok.RawJSON()), "key REDACTED") {
+		if err != nil || !strings.Contains(string(tok.RawJSON()), "key [REDACTED]") {
 			t.Fatalf("%v %+v", err, tok)
 		}
 	})
@@ -290,5 +292,106 @@ func TestReplayMismatch(t *testing.T) {
 	// A 501 is not retried: one request each.
 	if n := len(srv.Requests()); n != 6 {
 		t.Fatalf("%d requests", n)
+	}
+}
+
+// A recording holds no secret in any form a reader of the cassette can
+// decode: a binary body is redacted before it is written as base64, and a
+// key hidden behind JSON escapes (in a body or an event) is found by
+// decoding.
+func TestRecordRedactsDecodedBodies(t *testing.T) {
+	// The key with a letter of its secret half escaped: no text search
+	// finds it, a JSON decoder does.
+	i := strings.Index(liveKey, "secret")
+	escaped := liveKey[:i] + `\u0073` + liveKey[i+1:]
+	upstream := http.NewServeMux()
+	upstream.HandleFunc("POST /api/paas/v4/audio/speech", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/wav")
+		w.Write(append(append([]byte("RIFF\xff\xfe\x00"), liveKey...), 0xff, 0x00, 0x01))
+	})
+	upstream.HandleFunc("POST /api/paas/v4/tokenizer", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"t","usage":{"prompt_tokens":1},"note":"key `+escaped+`"}`)
+	})
+	upstream.HandleFunc("POST /api/paas/v4/chat/completions", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, `data: {"id":"c","choices":[{"index":0,"delta":{"content":"key `+escaped+`"},"finish_reason":"stop"}]}`+"\n\n")
+		io.WriteString(w, "data: [DONE]\n\n")
+	})
+	up := httptest.NewServer(upstream)
+	defer up.Close()
+	path := filepath.Join(t.TempDir(), "leaks.json")
+
+	t.Run("record", func(t *testing.T) {
+		t.Setenv("ZAI_RECORD", "1")
+		t.Setenv("ZAI_API_KEY", liveKey)
+		t.Setenv("ZAI_BASE_URL", up.URL+"/api/paas/v4")
+		client := zaitest.Replay(t, path).Client()
+		var audio []byte
+		if err := client.Do(ctx, http.MethodPost, "/audio/speech", map[string]string{"input": "hi"}, &audio); err != nil {
+			t.Fatal(err)
+		}
+		var tok map[string]any
+		if err := client.Do(ctx, http.MethodPost, "/tokenizer", map[string]string{"model": "m"}, &tok); err != nil {
+			t.Fatal(err)
+		}
+		stream, err := client.Chat.Completions.CreateStream(ctx, req("hi"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range stream.All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c zaitest.Cassette
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{liveKey, "live-secret-123456"}
+	leak := func(what string, b []byte) {
+		t.Helper()
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds %q: %q", what, s, b)
+			}
+		}
+	}
+	leak("the cassette", raw)
+	var sawAudio, sawJSON, sawEvent bool
+	for _, e := range c.Exchanges {
+		if e.BodyBase64 != "" {
+			bin, err := base64.StdEncoding.DecodeString(e.BodyBase64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			leak("the decoded binary body", bin)
+			sawAudio = bytes.HasPrefix(bin, []byte("RIFF")) && bytes.Contains(bin, []byte("[REDACTED]"))
+		}
+		if len(e.Body) > 0 {
+			var v map[string]any
+			if err := json.Unmarshal(e.Body, &v); err != nil {
+				t.Fatal(err)
+			}
+			leak("the decoded JSON body", []byte(fmt.Sprint(v)))
+			sawJSON = sawJSON || v["note"] == "key [REDACTED]"
+		}
+		for _, ev := range e.Events {
+			data, ok := strings.CutPrefix(strings.TrimSpace(ev), "data:")
+			var v any
+			if ok && json.Unmarshal([]byte(data), &v) == nil {
+				leak("the decoded event", []byte(fmt.Sprint(v)))
+				sawEvent = sawEvent || strings.Contains(fmt.Sprint(v), "key [REDACTED]")
+			}
+		}
+	}
+	if !sawAudio || !sawJSON || !sawEvent {
+		t.Fatalf("audio %v, JSON %v, event %v recorded with the redaction:\n%s", sawAudio, sawJSON, sawEvent, raw)
 	}
 }

@@ -325,7 +325,7 @@ func TestServicesAgainstDefaults(t *testing.T) {
 
 	var progress []zai.TaskStatus
 	res, err := client.Videos.GenerateAndWait(ctx, zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "a cat"},
-		zai.WithPollProgress(func(r *zai.AsyncResult) { progress = append(progress, r.TaskStatus) }))
+		zai.WithPollProgress(func(p zai.PollProgress) { progress = append(progress, zai.TaskStatus(p.Status)) }))
 	if err != nil || len(res.VideoResult) != 1 || !strings.HasSuffix(res.VideoResult[0].URL, ".mp4") || res.VideoResult[0].CoverImageURL == "" {
 		t.Fatalf("%v %+v", err, res)
 	}

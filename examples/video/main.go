@@ -47,14 +47,13 @@ func run(ctx context.Context, prompt string) error {
 	}
 	fmt.Println("submitted task", task.ID)
 
-	start := time.Now()
 	res, err := client.AsyncResult.Wait(ctx, task.ID,
 		zai.WithPollInterval(demo.PollInterval(5*time.Second)),
-		zai.WithPollProgress(func(r *zai.AsyncResult) {
-			fmt.Printf("  %s after %s\n", r.TaskStatus, time.Since(start).Round(time.Second))
+		zai.WithPollProgress(func(p zai.PollProgress) {
+			fmt.Printf("  %s after %s\n", p.Status, p.Waited.Round(time.Second))
 		}))
 	if err != nil {
-		return err // a FAIL status matches zai.ErrTaskFailed
+		return err // a FAIL status is a *zai.TaskFailedError, matching zai.ErrTaskFailed
 	}
 	for _, v := range res.VideoResult {
 		fmt.Println("video:", v.URL)

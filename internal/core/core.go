@@ -3,6 +3,13 @@
 // per-attempt timeouts, and turns failures into errors through hooks that the
 // zai package supplies. Services describe a Request; only this package touches
 // net/http on the way out.
+//
+// The zai package is called back at four points, each once per attempt at
+// most: Config.Auth (sign), Config.DecodeError (an error status),
+// Request.Check (a 2xx body) and Request.Trace (observers). Every error this
+// package returns starts with "zai: ", given where the error is made or
+// where an error of net/http or the context first enters; the hooks' errors
+// are returned as they are.
 package core
 
 import (
@@ -56,14 +63,9 @@ type Config struct {
 	MaxEventSize      int
 	Logger            *slog.Logger
 
-	// DecodeError turns a non-2xx response into an error.
-	DecodeError func(status int, header http.Header, body []byte) error
-	// Retryable reports whether an error returned by DecodeError is worth
-	// another attempt (before the x-should-retry header is consulted).
-	Retryable func(status int, err error) bool
-	// Redact removes secrets from an error before it is logged or returned:
-	// a server may echo the key back in a message or a redirect URL.
-	Redact func(error) error
+	// DecodeError turns a non-2xx response into an error and says whether
+	// another attempt may help (an x-should-retry header then overrides).
+	DecodeError func(status int, header http.Header, body []byte) (err error, retry bool)
 
 	// Middleware wraps each attempt's round trip, first outermost. Nil or
 	// empty: the HTTP client is called directly, with nothing allocated.
@@ -95,6 +97,10 @@ type Limiter interface {
 // A middleware's own error is otherwise final.
 var ErrRetryable = errors.New("zai: retryable")
 
+// ErrTimeout is matched by a TimeoutError (and, in the zai package, by every
+// other timeout): the zai package exports it as zai.ErrTimeout.
+var ErrTimeout = errors.New("zai: timeout")
+
 // MiddlewareError carries an error that a middleware made itself (not one
 // it passed on from next), so that the caller returns it as it is.
 type MiddlewareError struct{ Err error }
@@ -104,7 +110,7 @@ func (e *MiddlewareError) Error() string { return e.Err.Error() }
 // Unwrap returns the middleware's error.
 func (e *MiddlewareError) Unwrap() error { return e.Err }
 
-// Attempt describes one finished attempt, for Request.OnAttempt.
+// Attempt describes one finished attempt, for Trace.Attempt.
 type Attempt struct {
 	Number   int            // 1 for the first attempt
 	Response *http.Response // the response, when one arrived (its body is consumed or handed on)
@@ -146,15 +152,22 @@ type Request struct {
 	Unbuffered bool
 
 	// Check inspects a buffered 2xx body for a failure that the server
-	// reports with a success status. Its error is returned as is (after
-	// Redact) and never retried.
+	// reports with a success status. Its error is returned as is and never
+	// retried.
 	Check func(status int, header http.Header, body []byte) error
 
-	// Begin, if set, runs once the body is encoded (body is nil for a raw
-	// or empty body), before the first attempt; every attempt is sent with
-	// the context it returns. OnAttempt, if set, runs after each attempt.
-	Begin     func(ctx context.Context, body []byte) context.Context
-	OnAttempt func(Attempt)
+	// Trace, if set, follows the call: the zai package's observers.
+	Trace Trace
+}
+
+// Trace follows one call through the core.
+type Trace interface {
+	// Begin runs once the body is encoded (body is nil for a raw or empty
+	// body), before the first attempt; every attempt is sent with the
+	// context it returns.
+	Begin(ctx context.Context, body []byte) context.Context
+	// Attempt runs after each attempt.
+	Attempt(Attempt)
 }
 
 // open reports whether the body is handed to the caller unread.
@@ -184,25 +197,29 @@ func RequestID(h http.Header) string {
 var errAttemptTimeout = errors.New("attempt timed out")
 
 // TimeoutError reports an attempt cut by the per-attempt timeout. It matches
-// context.DeadlineExceeded and, through the zai package's Is hook, ErrTimeout.
+// ErrTimeout and context.DeadlineExceeded.
 type TimeoutError struct {
 	After time.Duration
 	Err   error
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("request timed out after %s", e.After)
+	return fmt.Sprintf("zai: request timed out after %s", e.After)
 }
 
-// Is makes errors.Is(err, context.DeadlineExceeded) true.
-func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+// Is makes errors.Is(err, ErrTimeout) and errors.Is(err,
+// context.DeadlineExceeded) true.
+func (e *TimeoutError) Is(target error) bool {
+	return target == ErrTimeout || target == context.DeadlineExceeded
+}
 
 // Unwrap returns the transport error.
 func (e *TimeoutError) Unwrap() error { return e.Err }
 
 // Do sends r and returns the first successful response, retrying transient
-// failures. The returned error is the last attempt's: an error from
-// DecodeError, a transport error, or the context's error.
+// failures. The returned error is the last attempt's (an error from
+// DecodeError or Check, a transport error, the context's error), or the
+// context's error when it ends the wait before a retry.
 func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r.Cleanup != nil {
 		defer r.Cleanup()
@@ -217,8 +234,8 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 			return nil, err
 		}
 	}
-	if r.Begin != nil {
-		ctx = r.Begin(ctx, body)
+	if r.Trace != nil {
+		ctx = r.Trace.Begin(ctx, body)
 	}
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
@@ -229,8 +246,8 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 		if !final {
 			delay = c.retryDelay(attempt, hint)
 		}
-		if r.OnAttempt != nil {
-			r.OnAttempt(Attempt{Number: attempt + 1, Response: hresp, Err: err,
+		if r.Trace != nil {
+			r.Trace.Attempt(Attempt{Number: attempt + 1, Response: hresp, Err: err,
 				Duration: time.Since(start), Retry: !final, Delay: delay})
 		}
 		if err == nil {
@@ -242,7 +259,7 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 		c.log(ctx, slog.LevelDebug, "zai: retrying", slog.String("path", r.Path),
 			slog.Int("attempt", attempt+1), slog.Duration("delay", delay), slog.String("error", err.Error()))
 		if serr := c.sleep(ctx, delay); serr != nil {
-			return nil, fmt.Errorf("waiting to retry: %w (last error: %w)", serr, err)
+			return nil, &retryWaitError{attempts: attempt + 1, err: serr, last: err}
 		}
 	}
 }
@@ -255,7 +272,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		// Waited for before the attempt's own timer starts: time queued
 		// behind this client's other requests is not the server's fault.
 		if err := c.Limiter.Acquire(ctx); err != nil {
-			return nil, false, nil, nil, fmt.Errorf("waiting for a request slot: %w", err)
+			return nil, false, nil, nil, fmt.Errorf("zai: waiting for a request slot: %w", err)
 		}
 	}
 	actx, cancel := context.WithCancelCause(ctx)
@@ -276,7 +293,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	req, err := c.newHTTPRequest(actx, r, target, body)
 	if err != nil {
 		release()
-		return nil, false, nil, nil, c.redact(err)
+		return nil, false, nil, nil, err
 	}
 	start := time.Now()
 	hresp, own, err := c.send(req)
@@ -288,7 +305,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 			return nil, retry, nil, nil, &MiddlewareError{Err: err}
 		}
-		err = c.redact(c.transportError(ctx, actx, err))
+		err = c.transportError(ctx, actx, "", err)
 		c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 		return nil, isRetryableTransport(ctx, err), nil, nil, err
 	}
@@ -297,8 +314,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		b, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
 		hresp.Body.Close()
 		release()
-		err = c.redact(c.DecodeError(hresp.StatusCode, hresp.Header, b))
-		retry = c.Retryable(hresp.StatusCode, err)
+		err, retry = c.DecodeError(hresp.StatusCode, hresp.Header, b)
 		switch strings.ToLower(hresp.Header.Get("X-Should-Retry")) {
 		case "true":
 			retry = true
@@ -330,7 +346,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	b, err := readBody(hresp)
 	hresp.Body.Close()
 	if err != nil {
-		err = c.redact(fmt.Errorf("reading response body: %w", c.transportError(ctx, actx, err)))
+		err = c.transportError(ctx, actx, "reading response body: ", err)
 		release()
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		// The server answered 2xx, so it did the work (and may have billed
@@ -340,7 +356,6 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	release()
 	if r.Check != nil {
 		if err := r.Check(hresp.StatusCode, hresp.Header, b); err != nil {
-			err = c.redact(err)
 			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 			return nil, false, nil, hresp, err
 		}
@@ -394,24 +409,33 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return io.ReadAll(resp.Body)
 }
 
-// transportError explains an error from the transport: the caller's context
-// wins, then the per-attempt timeout.
-func (c *Config) transportError(ctx, actx context.Context, err error) error {
+// transportError explains an error from the transport, as an error of this
+// package: the caller's context wins, then the per-attempt timeout (whose
+// text says so itself); what ("reading response body: ") says which step
+// failed, after the prefix.
+func (c *Config) transportError(ctx, actx context.Context, what string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
-	}
-	if context.Cause(actx) == errAttemptTimeout {
+		err = ctxErr
+	} else if context.Cause(actx) == errAttemptTimeout {
 		return &TimeoutError{After: c.RequestTimeout, Err: err}
 	}
-	return err
+	return fmt.Errorf("zai: %s%w", what, err)
 }
 
-func (c *Config) redact(err error) error {
-	if c.Redact == nil || err == nil {
-		return err
-	}
-	return c.Redact(err)
+// retryWaitError is a wait before a retry that the context cut short. It
+// matches the context's error and, through errors.As, the last attempt's
+// error, which its text leaves out: that error has its own "zai: " and
+// is already told to Trace.Attempt and the log.
+type retryWaitError struct {
+	attempts  int
+	err, last error
 }
+
+func (e *retryWaitError) Error() string {
+	return fmt.Sprintf("zai: waiting to retry after attempt %d: %v", e.attempts, e.err)
+}
+
+func (e *retryWaitError) Unwrap() []error { return []error{e.err, e.last} }
 
 // NoRetry marks err as one that no retry can fix, such as a refused
 // redirect.
@@ -490,7 +514,7 @@ func (c *Config) newHTTPRequest(ctx context.Context, r *Request, target string, 
 	case r.NewBody != nil:
 		b, err := r.NewBody()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("zai: %w", err)
 		}
 		rd, contentType = b, r.ContentType
 	case body != nil:
@@ -527,7 +551,7 @@ func (c *Config) newHTTPRequest(ctx context.Context, r *Request, target string, 
 	if c.Auth != nil {
 		v, err := c.Auth()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("zai: %w", err)
 		}
 		h.Set("Authorization", v)
 	}

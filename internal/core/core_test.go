@@ -29,10 +29,9 @@ func testConfig(base string, delays *[]time.Duration) *Config {
 		BaseURL:    base,
 		MaxRetries: 3,
 		Auth:       func() (string, error) { return "Bearer k", nil },
-		DecodeError: func(status int, _ http.Header, body []byte) error {
-			return statusErr{status}
+		DecodeError: func(status int, _ http.Header, body []byte) (error, bool) {
+			return statusErr{status}, status == 429 || status >= 500
 		},
-		Retryable: func(status int, err error) bool { return status == 429 || status >= 500 },
 		Sleep: func(_ context.Context, d time.Duration) error {
 			*delays = append(*delays, d)
 			return nil
