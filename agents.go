@@ -2,6 +2,7 @@ package zai
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -600,22 +601,21 @@ func (s *AgentService) Wait(ctx context.Context, req AgentAsyncResultRequest, op
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "agent task "+req.AsyncID, func(ctx context.Context) (*AgentResponse, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, req.AsyncID, "agent task "+req.AsyncID, func(ctx context.Context) (*AgentResponse, string, bool, error) {
 		res, err := agentAsyncResult(ctx, set, &req)
 		if err != nil {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK && !apiErr.InStream {
-				progress := &AsyncResult{ID: req.AsyncID, RequestID: apiErr.RequestID, TaskStatus: TaskStatusFailed, rawBody: apiErr.rawBody}
-				return nil, progress, true, &taskError{kind: "agent task", id: req.AsyncID, err: err}
+				return nil, string(AgentStatusFailed), true, &taskError{kind: "agent task", id: req.AsyncID, err: err}
 			}
-			return nil, nil, false, err
+			return nil, "", false, err
 		}
 		done := res.Status == AgentStatusSuccess || (res.Status == "" && len(res.Choices) > 0)
-		progress := &AsyncResult{ID: req.AsyncID, RequestID: res.RequestID, TaskStatus: TaskStatusProcessing, rawBody: res.rawBody}
-		if done {
-			progress.TaskStatus = TaskStatusSuccess
+		status := string(res.Status)
+		if status == "" && done {
+			status = string(AgentStatusSuccess)
 		}
-		return res, progress, done, nil
+		return res, cmp.Or(status, string(AgentStatusPending)), done, nil
 	})
 }
 

@@ -209,43 +209,44 @@ func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "task "+id, func(ctx context.Context) (*AsyncResult, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, id, "task "+id, func(ctx context.Context) (*AsyncResult, string, bool, error) {
 		res, err := getAsyncResult(ctx, set, id)
 		if err != nil {
-			return nil, nil, false, err
+			return nil, "", false, err
 		}
 		switch res.TaskStatus {
 		case TaskStatusSuccess:
-			return res, res, true, nil
+			return res, string(res.TaskStatus), true, nil
 		case TaskStatusFailed:
-			return res, res, true, taskFailed(id, res)
+			return res, string(res.TaskStatus), true, taskFailed(id, res)
 		}
-		return res, res, false, nil
+		return res, string(res.TaskStatus), false, nil
 	})
 }
 
 // pollUntil is the one poller of every Wait. poll fetches once and returns
-// the result, what WithPollProgress sees of it, whether the task is over,
-// and the error that ends the wait. The options were resolved once by the
-// caller; the gaps start at WithPollInterval (or DefaultPollInterval) and
-// grow by pollGrowth up to MaxPollInterval, or up to the first gap if that
-// is larger. When ctx ends, the last result comes back with an error that
-// matches ctx.Err().
-func pollUntil[T any](ctx context.Context, s *settings, what string, poll func(context.Context) (res *T, progress *AsyncResult, done bool, err error)) (*T, error) {
+// the result, the status WithPollProgress reports for id, whether the task
+// is over, and the error that ends the wait. The options were resolved once
+// by the caller; the gaps start at WithPollInterval (or DefaultPollInterval)
+// and grow by pollGrowth up to MaxPollInterval, or up to the first gap if
+// that is larger. When ctx ends, the last result comes back with an error
+// that matches ctx.Err().
+func pollUntil[T any](ctx context.Context, s *settings, id, what string, poll func(context.Context) (res *T, status string, done bool, err error)) (*T, error) {
 	gap := max(cmp.Or(s.pollInterval, DefaultPollInterval), 0)
 	limit := max(MaxPollInterval, gap)
 	sleep := s.Sleep
 	if sleep == nil {
 		sleep = core.Sleep
 	}
+	start := time.Now()
 	var last *T
-	for {
-		res, progress, done, err := poll(ctx)
+	for polls := 1; ; polls++ {
+		res, status, done, err := poll(ctx)
 		if res != nil {
 			last = res
 		}
-		if progress != nil && s.pollProgress != nil {
-			s.pollProgress(progress)
+		if status != "" && s.pollProgress != nil {
+			s.pollProgress(PollProgress{TaskID: id, Status: status, Polls: polls, Waited: time.Since(start)})
 		}
 		if err != nil {
 			if ctx.Err() != nil {

@@ -165,7 +165,7 @@ func TestWaitProcessingThenSuccess(t *testing.T) {
 	var sl sleepLog
 	var seen []zai.TaskStatus
 	res, err := client.AsyncResult.Wait(context.Background(), "task-video-1", sl.hooks(),
-		zai.WithPollProgress(func(r *zai.AsyncResult) { seen = append(seen, r.TaskStatus) }))
+		zai.WithPollProgress(func(p zai.PollProgress) { seen = append(seen, zai.TaskStatus(p.Status)) }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +372,7 @@ func TestWait5xxDuringPollingIsRetried(t *testing.T) {
 	var sl sleepLog
 	var progress int
 	res, err := client.AsyncResult.Wait(context.Background(), "task-video-1", sl.hooks(),
-		zai.WithPollProgress(func(*zai.AsyncResult) { progress++ }))
+		zai.WithPollProgress(func(zai.PollProgress) { progress++ }))
 	if err != nil || res.TaskStatus != zai.TaskStatusSuccess {
 		t.Fatalf("%v %+v", err, res)
 	}

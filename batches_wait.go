@@ -16,10 +16,8 @@ import (
 // up to MaxPollInterval. A batch takes minutes to hours, so a longer first
 // gap suits it (WithPollInterval(time.Minute)).
 //
-// WithPollProgress sees each poll as an AsyncResult whose ID is the batch id,
-// whose TaskStatus is TaskStatusProcessing while the batch runs, TaskStatusSuccess once
-// it completed and TaskStatusFailed once it failed, expired or was cancelled, and
-// whose RawJSON is the batch.
+// WithPollProgress sees each poll with the batch id and the batch's status
+// ("validating", "in_progress", ..., "completed").
 //
 // A completed, expired or cancelled batch is returned without an error (an
 // expired or cancelled batch may still have output; check Status and
@@ -38,24 +36,18 @@ func (s *BatchService) Wait(ctx context.Context, batchID string, opts ...Option)
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "batch "+batchID, func(ctx context.Context) (*Batch, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, batchID, "batch "+batchID, func(ctx context.Context) (*Batch, string, bool, error) {
 		b, err := callWith[Batch](ctx, set, &core.Request{Method: http.MethodGet, Path: "/batches/" + seg})
 		if err != nil {
-			return nil, nil, false, err
+			return nil, "", false, err
 		}
-		progress := &AsyncResult{ID: b.ID, TaskStatus: TaskStatusProcessing, rawBody: b.rawBody}
 		switch b.Status {
-		case BatchStatusCompleted:
-			progress.TaskStatus = TaskStatusSuccess
-			return b, progress, true, nil
+		case BatchStatusCompleted, BatchStatusExpired, BatchStatusCancelled:
+			return b, string(b.Status), true, nil
 		case BatchStatusFailed:
-			progress.TaskStatus = TaskStatusFailed
-			return b, progress, true, &batchFailedError{id: batchID, batch: b}
-		case BatchStatusExpired, BatchStatusCancelled:
-			progress.TaskStatus = TaskStatusFailed
-			return b, progress, true, nil
+			return b, string(b.Status), true, &batchFailedError{id: batchID, batch: b}
 		}
-		return b, progress, false, nil
+		return b, string(b.Status), false, nil
 	})
 }
 

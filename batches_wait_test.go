@@ -20,14 +20,14 @@ func TestBatchesWaitPollsUntilCompleted(t *testing.T) {
 		batchJSON("in_progress", ""),
 		batchJSON("completed", `,"output_file_id":"file-out","metadata":{"job":{"n":1}}`),
 	)...))
-	var seen []zai.TaskStatus
+	var seen []string
 	var gaps []time.Duration
 	b, err := client.Batches.Wait(context.Background(), "batch_1",
-		zai.WithPollProgress(func(r *zai.AsyncResult) {
-			if r.ID != "batch_1" || !strings.Contains(string(r.RawJSON()), `"object":"batch"`) {
-				t.Errorf("progress %+v %s", r, r.RawJSON())
+		zai.WithPollProgress(func(p zai.PollProgress) {
+			if p.TaskID != "batch_1" || p.Polls != len(seen)+1 {
+				t.Errorf("progress %+v", p)
 			}
-			seen = append(seen, r.TaskStatus)
+			seen = append(seen, p.Status)
 		}),
 		zai.WithPollInterval(time.Second),
 		zai.WithTestHooks(func(_ context.Context, d time.Duration) error { gaps = append(gaps, d); return nil }, nil, nil))
@@ -40,8 +40,7 @@ func TestBatchesWaitPollsUntilCompleted(t *testing.T) {
 	if m, ok := b.Metadata["job"].(map[string]any); !ok || m["n"] != float64(1) {
 		t.Fatalf("metadata %v", b.Metadata)
 	}
-	want := []zai.TaskStatus{zai.TaskStatusProcessing, zai.TaskStatusProcessing, zai.TaskStatusSuccess}
-	if len(seen) != 3 || seen[0] != want[0] || seen[1] != want[1] || seen[2] != want[2] {
+	if strings.Join(seen, ",") != "validating,in_progress,completed" {
 		t.Fatalf("progress %v", seen)
 	}
 	if len(gaps) != 2 || gaps[0] != time.Second || gaps[1] != 1500*time.Millisecond {
@@ -65,9 +64,9 @@ func TestBatchesWaitTerminalStates(t *testing.T) {
 		{"cancelled", false, ""},
 	} {
 		_, client := newRecorder(t, respondJSON(batchJSON(c.status, `,"errors":{"object":"list","data":[{"code":"1214","line":2,"message":"bad line"}]}`)))
-		var last zai.TaskStatus
-		b, err := client.Batches.Wait(context.Background(), "batch_1", zai.WithPollProgress(func(r *zai.AsyncResult) { last = r.TaskStatus }))
-		if b == nil || string(b.Status) != c.status || last != zai.TaskStatusFailed {
+		var last string
+		b, err := client.Batches.Wait(context.Background(), "batch_1", zai.WithPollProgress(func(p zai.PollProgress) { last = p.Status }))
+		if b == nil || string(b.Status) != c.status || last != c.status {
 			t.Fatalf("%s: %+v %v", c.status, b, last)
 		}
 		if c.failed != errors.Is(err, zai.ErrTaskFailed) || (c.failed && !strings.Contains(err.Error(), c.message)) {
@@ -84,7 +83,7 @@ func TestBatchesWaitContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	polls := 0
 	b, err := client.Batches.Wait(ctx, "batch_1",
-		zai.WithPollProgress(func(*zai.AsyncResult) { polls++ }),
+		zai.WithPollProgress(func(zai.PollProgress) { polls++ }),
 		zai.WithTestHooks(func(ctx context.Context, _ time.Duration) error {
 			if polls == 2 {
 				cancel()

@@ -92,8 +92,8 @@
 //	if err != nil {
 //		return err
 //	}
-//	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollProgress(func(r *zai.AsyncResult) {
-//		fmt.Println(r.TaskStatus)
+//	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollProgress(func(p zai.PollProgress) {
+//		fmt.Println(p.Status)
 //	}))
 //
 // Every Wait (AsyncResult, Agents, FileParser, Batches) shares one schedule:

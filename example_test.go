@@ -162,7 +162,7 @@ func ExampleVideoService_GenerateAndWait() {
 	res, err := srv.Client().Videos.GenerateAndWait(context.Background(),
 		zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "A cat is playing with a ball."},
 		zai.WithPollInterval(10*time.Millisecond),
-		zai.WithPollProgress(func(r *zai.AsyncResult) { fmt.Println(r.TaskStatus) }))
+		zai.WithPollProgress(func(p zai.PollProgress) { fmt.Println(p.Status) }))
 	if err != nil {
 		log.Fatal(err) // errors.Is(err, zai.ErrTaskFailed) when the task fails
 	}

@@ -208,22 +208,16 @@ func (s *FileParserService) Wait(ctx context.Context, taskID string, format Pars
 	if err != nil {
 		return nil, err
 	}
-	return pollUntil(ctx, set, "parse task "+taskID, func(ctx context.Context) (*FileParseResponse, *AsyncResult, bool, error) {
+	return pollUntil(ctx, set, taskID, "parse task "+taskID, func(ctx context.Context) (*FileParseResponse, string, bool, error) {
 		res, err := getParseResult(ctx, set, taskID, format)
 		if err != nil {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK {
-				progress := &AsyncResult{ID: taskID, TaskStatus: TaskStatusFailed, rawBody: apiErr.rawBody}
-				return nil, progress, true, &taskError{kind: "parse task", id: taskID, err: err}
+				return nil, string(FileParseStatusFailed), true, &taskError{kind: "parse task", id: taskID, err: err}
 			}
-			return nil, nil, false, err
+			return nil, "", false, err
 		}
-		done := res.Status == FileParseStatusSucceeded
-		progress := &AsyncResult{ID: taskID, TaskStatus: TaskStatusProcessing, rawBody: res.rawBody}
-		if done {
-			progress.TaskStatus = TaskStatusSuccess
-		}
-		return res, progress, done, nil
+		return res, cmp.Or(string(res.Status), string(FileParseStatusProcessing)), res.Status == FileParseStatusSucceeded, nil
 	})
 }
 

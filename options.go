@@ -29,7 +29,7 @@ type settings struct {
 	signer    *jwt.Signer
 
 	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
-	pollProgress func(*AsyncResult) // called with each polled result
+	pollProgress func(PollProgress) // called after each poll (poll_progress.go)
 
 	now func() time.Time // test hook for the JWT clock
 
@@ -204,18 +204,6 @@ func WithPollInterval(d time.Duration) Option {
 			return invalidf("WithPollInterval(%s)", d)
 		}
 		s.pollInterval = d
-		return nil
-	}
-}
-
-// WithPollProgress calls fn once per poll of a Wait, the final one
-// included, so a program can show progress. Agents.Wait passes the agent's
-// reply as an AsyncResult whose TaskStatus is TaskStatusProcessing, TaskStatusSuccess
-// or TaskStatusFailed and whose RawJSON is the body. fn runs on the waiting
-// goroutine and should return quickly.
-func WithPollProgress(fn func(*AsyncResult)) Option {
-	return func(s *settings) error {
-		s.pollProgress = fn
 		return nil
 	}
 }

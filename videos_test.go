@@ -188,7 +188,7 @@ func TestVideoGenerateAndWait(t *testing.T) {
 	var sl sleepLog
 	var seen int
 	res, err := client.Videos.GenerateAndWait(context.Background(), zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "A cat"},
-		sl.hooks(), zai.WithPollInterval(time.Second), zai.WithPollProgress(func(*zai.AsyncResult) { seen++ }))
+		sl.hooks(), zai.WithPollInterval(time.Second), zai.WithPollProgress(func(zai.PollProgress) { seen++ }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -503,10 +503,10 @@ func TestWireAgentsWaitContextAndProgress(t *testing.T) {
 	defer cancel()
 	polls := 0
 	res, err := env.client.Agents.Wait(ctx, zai.AgentAsyncResultRequest{AgentID: zai.AgentVideoEffects, AsyncID: "as1"},
-		zai.WithPollProgress(func(r *zai.AsyncResult) {
+		zai.WithPollProgress(func(p zai.PollProgress) {
 			polls++
-			if r.TaskStatus != zai.TaskStatusProcessing || len(r.RawJSON()) == 0 {
-				t.Errorf("progress %+v", r)
+			if p.TaskID != "as1" || p.Status != string(zai.AgentStatusPending) || p.Polls != polls {
+				t.Errorf("progress %+v", p)
 			}
 			if polls == 3 {
 				cancel()
@@ -533,7 +533,7 @@ func TestWireErrorPrefixOnce(t *testing.T) {
 		io.WriteString(w, `{"id":"t1","task_status":"PROCESSING"}`)
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := env.client.AsyncResult.Wait(ctx, "t1", zai.WithPollProgress(func(*zai.AsyncResult) { cancel() }))
+	_, err := env.client.AsyncResult.Wait(ctx, "t1", zai.WithPollProgress(func(zai.PollProgress) { cancel() }))
 	if !errors.Is(err, context.Canceled) || strings.Count(err.Error(), "zai:") != 1 {
 		t.Fatalf("%v", err)
 	}

@@ -15,7 +15,7 @@ import (
 // want lists, for each example, text its output must contain.
 var want = map[string][]string{
 	"agent":      {`→ get_weather({"city":"Paris"})`, `← call_events: [{"name":"Louvre late opening"`, "8 messages, 45 tokens"},
-	"batch":      {"uploaded file_001", "poll: PROCESSING", "poll: SUCCESS", "batch batch_001 completed", "review-1 (HTTP 200): Echo: Great phone", "review-2 (HTTP 200): Echo: It broke"},
+	"batch":      {"uploaded file_001", "poll: in_progress", "poll: completed", "batch batch_001 completed", "review-1 (HTTP 200): Echo: Great phone", "review-2 (HTTP 200): Echo: It broke"},
 	"codingplan": {"plan: pro", "tokens per 5 hours:  30.0% used", "tool calls per month: 42 of 1000 used", "search-prime 30", "last 24 hours: ", "GLM-4.7"},
 	"chat":       {"Echo: What is the capital of France?", "tokens: 13 prompt + 7 completion = 20"},
 	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},
@@ -25,7 +25,7 @@ var want = map[string][]string{
 	"middleware": {"middleware: POST /api/paas/v4/chat/completions -> 200", "observer: chat glm-4.7-flash stream=false attempts=1 tokens=7+19 finish=[stop]",
 		"response: HTTP 200, Content-Type application/json", "observer: chat glm-4.7-flash stream=true attempts=1 tokens=7+19"},
 	"moderate":   {`PASS   "What a lovely day for a walk."`, `REVIEW "Please review my essay." (review)`, `REJECT "How to do something unsafe" (unsafe)`, "text checks billed: 3"},
-	"parse":      {"Parse (succeeded):\n  Quarterly report\n  Revenue grew 12 %.", "ParseAsync: task task_parse_", "  poll: PROCESSING\n  poll: SUCCESS", "Wait (succeeded):\n  Quarterly report"},
+	"parse":      {"Parse (succeeded):\n  Quarterly report\n  Revenue grew 12 %.", "ParseAsync: task task_parse_", "  poll: processing\n  poll: succeeded", "Wait (succeeded):\n  Quarterly report"},
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},

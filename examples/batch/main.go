@@ -64,7 +64,7 @@ func run(ctx context.Context) error {
 	// Wait polls until the batch ends; each poll is shown as it comes.
 	batch, err = client.Batches.Wait(ctx, batch.ID,
 		zai.WithPollInterval(demo.PollInterval(30*time.Second)),
-		zai.WithPollProgress(func(r *zai.AsyncResult) { fmt.Println("poll:", r.TaskStatus) }))
+		zai.WithPollProgress(func(p zai.PollProgress) { fmt.Println("poll:", p.Status) }))
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func run(ctx context.Context, path string) error {
 	fmt.Println("ParseAsync: task", task.TaskID)
 	res, err = client.FileParser.Wait(ctx, task.TaskID, zai.ParseFormatText,
 		zai.WithPollInterval(demo.PollInterval(2*time.Second)),
-		zai.WithPollProgress(func(r *zai.AsyncResult) { fmt.Println("  poll:", r.TaskStatus) }))
+		zai.WithPollProgress(func(p zai.PollProgress) { fmt.Println("  poll:", p.Status) }))
 	if err != nil {
 		return err // a failed parse matches zai.ErrTaskFailed
 	}

@@ -50,8 +50,8 @@ func run(ctx context.Context, prompt string) error {
 	start := time.Now()
 	res, err := client.AsyncResult.Wait(ctx, task.ID,
 		zai.WithPollInterval(demo.PollInterval(5*time.Second)),
-		zai.WithPollProgress(func(r *zai.AsyncResult) {
-			fmt.Printf("  %s after %s\n", r.TaskStatus, time.Since(start).Round(time.Second))
+		zai.WithPollProgress(func(p zai.PollProgress) {
+			fmt.Printf("  %s after %s\n", p.Status, time.Since(start).Round(time.Second))
 		}))
 	if err != nil {
 		return err // a FAIL status matches zai.ErrTaskFailed
