@@ -244,22 +244,13 @@ func WriteBatchInput(w io.Writer, items ...BatchInputItem) error {
 			return invalidf("batch item %d: custom_id %q is repeated", i, id)
 		}
 		seen[id] = true
-		if items[i].Request.Model == "" {
-			return invalidf("batch item %q: model is empty", id)
-		}
-		if len(items[i].Request.Messages) == 0 {
-			return invalidf("batch item %q: messages is empty", id)
+		if err := checkBatchItem(id, &items[i].Request); err != nil {
+			return err
 		}
 	}
 	enc := json.NewEncoder(w)
 	for i := range items {
-		line := batchLine{
-			CustomID: items[i].CustomID,
-			Method:   http.MethodPost,
-			URL:      BatchEndpointChatCompletions,
-			Body:     &chatBody{ChatCompletionRequest: &items[i].Request},
-		}
-		if err := enc.Encode(line); err != nil {
+		if err := encodeBatchLine(enc, items[i].CustomID, &items[i].Request); err != nil {
 			return err
 		}
 	}
