@@ -19,12 +19,22 @@ import (
 // fails at its first look, with the error in "errors". Set them low to see a
 // large run split into many jobs with a small input.
 func WithBatchLimits(requests int, bytes int64) Option {
-	return func(s *Server) { s.batchLimits = batchLimits{requests: requests, bytes: bytes} }
+	return func(s *Server) { s.batchLimits.requests, s.batchLimits.bytes = requests, bytes }
+}
+
+// WithBatchOutputReversed writes each batch's output and error files in
+// the reverse order of its input, as the API may answer lines in any
+// order: code that joins answers to requests by custom_id keeps working,
+// code that counts on the order does not. The reversed files are built in
+// memory.
+func WithBatchOutputReversed() Option {
+	return func(s *Server) { s.batchLimits.reversed = true }
 }
 
 type batchLimits struct {
 	requests int
 	bytes    int64
+	reversed bool
 }
 
 // batchLine is one line of a batch input file.
@@ -271,8 +281,15 @@ func (s *Server) runBatch(batchID string, input *storedFile) (out, errs *storedF
 		return nil, nil, 0, 0, err
 	}
 	defer r.Close()
+	s.mu.Lock()
+	reversed := s.batchLimits.reversed
+	s.mu.Unlock()
 	ow, ew := s.newFileWriter(), s.newFileWriter()
+	var outLines, errLines lineStack
 	enc, errEnc := json.NewEncoder(ow), json.NewEncoder(ew)
+	if reversed {
+		enc, errEnc = json.NewEncoder(&outLines), json.NewEncoder(&errLines)
+	}
 	i := 0
 	err = eachBatchLine(r, func(_ int, l *batchLine) error {
 		i++
@@ -290,6 +307,10 @@ func (s *Server) runBatch(batchID string, input *storedFile) (out, errs *storedF
 		return enc.Encode(map[string]any{"custom_id": l.CustomID, "id": id, "response": map[string]any{
 			"status_code": 200, "request_id": id, "body": completion(id, c)}})
 	})
+	if reversed {
+		outLines.writeTo(ow)
+		errLines.writeTo(ew)
+	}
 	of, oerr := ow.file(batchID+"_output.jsonl", "batch")
 	ef, eerr := ew.file(batchID+"_error.jsonl", "batch")
 	if err = errors.Join(err, oerr, eerr); err != nil {
@@ -369,4 +390,18 @@ func (s *Server) batchList(w http.ResponseWriter, req *Request) {
 		out["first_id"], out["last_id"] = page[0]["id"], page[len(page)-1]["id"]
 	}
 	writeJSON(w, out)
+}
+
+// lineStack keeps encoded lines to write them out last first.
+type lineStack [][]byte
+
+func (l *lineStack) Write(p []byte) (int, error) {
+	*l = append(*l, bytes.Clone(p))
+	return len(p), nil
+}
+
+func (l lineStack) writeTo(w io.Writer) {
+	for i := len(l) - 1; i >= 0; i-- {
+		w.Write(l[i])
+	}
 }

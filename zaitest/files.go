@@ -29,7 +29,7 @@ type state struct {
 	agentJobs map[string]*agentJob
 	convs     map[string]*conversation
 
-	dir         string     // temporary directory of the files kept on disk; "" until needed
+	dir         string      // temporary directory of the files kept on disk; "" until needed
 	batchLimits batchLimits // WithBatchLimits
 }
 
