@@ -47,7 +47,9 @@ type BatchRunRequest struct {
 	// needs a model and messages. CustomIDs are given on every item or on
 	// none: when none is, Run numbers the items by position ("0", "1",
 	// ...), which a resumed run repeats as long as the items are the same.
-	// A CustomID must be unique; Run checks it within each job.
+	// A CustomID must be unique; Run checks it within each job. Items is
+	// ranged over on a goroutine of the run, beside the loop body; an
+	// Items that blocks holds up the end of the run.
 	Items iter.Seq[BatchInputItem]
 
 	// MaxRequestsPerJob and MaxBytesPerJob bound each job's input file; 0
@@ -139,8 +141,9 @@ type BatchJobError struct {
 	Status BatchStatus
 	// Answered counts the job's lines that were yielded.
 	Answered int
-	// Err is the cause: the failed batch's error, a download's error, or
-	// what was missing.
+	// Err is the cause: the failed batch's error, or a download's; nil
+	// when the job expired, was cancelled, or completed with fewer lines
+	// than it had items.
 	Err error
 }
 
@@ -796,17 +799,10 @@ func (r *batchRun) yieldJob(ctx context.Context, j *runJob, yield func(BatchRunL
 	case err != nil:
 		return nil, yield(BatchRunLine{Shard: j.job.Shard, BatchID: j.job.BatchID}, jobErr(answered, err))
 	}
-	var cause error
-	switch {
-	case j.waitErr != nil:
-		cause = j.waitErr
-	case b.Status != BatchStatusCompleted:
-		cause = fmt.Errorf("zai: batch %s %s", b.ID, b.Status)
-	case answered != j.job.Requests:
-		cause = fmt.Errorf("zai: batch %s has %d answers for %d requests", b.ID, answered, j.job.Requests)
-	}
-	if cause != nil && !yield(BatchRunLine{Shard: j.job.Shard, BatchID: j.job.BatchID}, jobErr(answered, cause)) {
-		return nil, false
+	if j.waitErr != nil || b.Status != BatchStatusCompleted || answered != j.job.Requests {
+		if !yield(BatchRunLine{Shard: j.job.Shard, BatchID: j.job.BatchID}, jobErr(answered, j.waitErr)) {
+			return nil, false
+		}
 	}
 	done := j.job
 	done.Done = true

@@ -540,6 +540,18 @@ func TestBatchRunUploadFails(t *testing.T) {
 	}
 	_ = lines
 	emptyDir(t, dir)
+
+	// A connection reset during an upload is retried: the shard is read
+	// again from its file, and the run goes on.
+	srv = zaitest.NewServer(t, zaitest.WithTaskPolls(0))
+	client = srv.Client()
+	srv.ReplyDefault().On("POST", "/files").Times(2)
+	srv.Reply(nil).On("POST", "/files").DropAfter(0)
+	lines, errs = drain(client.Batches.Run(runCtx, zai.BatchRunRequest{Items: runItems(50, false), MaxRequestsPerJob: 10, TempDir: dir}, fastPolls))
+	if len(errs) != 0 || len(lines) != 50 || countRequests(srv, "POST", "/files") != 6 || len(created(t, srv)) != 5 {
+		t.Fatalf("%d lines, %v, %d uploads, %v", len(lines), errs, countRequests(srv, "POST", "/files"), created(t, srv))
+	}
+	emptyDir(t, dir)
 }
 
 // Jobs that fail validation are errors of their own, matching
@@ -582,18 +594,26 @@ func TestBatchRunJobExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Reply(map[string]any{"id": "batch_001", "object": "batch", "status": "expired", "input_file_id": "file_002", "output_file_id": part.ID}).On("GET", "/batches/batch_001")
+	errFile, err := client.Files.Upload(runCtx, zai.FileUploadRequest{Purpose: zai.FilePurposeBatch, File: zai.FileInput{Name: "errors.jsonl", Reader: strings.NewReader(
+		`{"custom_id":"c4","error":{"code":"1214","message":"bad line"}}` + "\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Reply(map[string]any{"id": "batch_001", "object": "batch", "status": "expired", "input_file_id": "file_003",
+		"output_file_id": part.ID, "error_file_id": errFile.ID}).On("GET", "/batches/batch_001")
 	lines, errs := drain(client.Batches.Run(runCtx, zai.BatchRunRequest{Items: runItems(5, false)}, fastPolls))
-	if len(lines) != 2 || lines[0].CustomID != "c1" || lines[0].Err() != nil || !errors.Is(lines[1].Err(), zai.ErrRateLimited) {
+	var lineErr *zai.APIError
+	if len(lines) != 3 || lines[0].CustomID != "c1" || lines[0].Err() != nil || !errors.Is(lines[1].Err(), zai.ErrRateLimited) ||
+		!errors.As(lines[2].Err(), &lineErr) || lineErr.Code != "1214" || lines[2].CustomID != "c4" {
 		t.Fatalf("%+v", lines)
 	}
 	var jobErr *zai.BatchJobError
-	if len(errs) != 1 || !errors.As(errs[0], &jobErr) || !errors.Is(errs[0], zai.ErrTaskFailed) || jobErr.Status != zai.BatchStatusExpired || jobErr.Answered != 2 ||
-		errs[0].Error() != "zai: batch job 0 (batch_001) expired, 2 of 5 requests answered: batch batch_001 expired" {
+	if len(errs) != 1 || !errors.As(errs[0], &jobErr) || !errors.Is(errs[0], zai.ErrTaskFailed) || jobErr.Status != zai.BatchStatusExpired || jobErr.Answered != 3 ||
+		errs[0].Error() != "zai: batch job 0 (batch_001) expired, 3 of 5 requests answered" {
 		t.Fatalf("%v", errs)
 	}
 	// The input file went with the job.
-	if _, ok := srv.File("file_002"); ok {
+	if _, ok := srv.File("file_003"); ok {
 		t.Fatal("input file kept")
 	}
 }
@@ -636,6 +656,17 @@ func TestBatchRunOutputCut(t *testing.T) {
 	lines, errs = drain(client.Batches.Run(runCtx, zai.BatchRunRequest{Items: runItems(20, false), Resume: recs}, fastPolls))
 	if len(errs) != 0 || len(lines) != 20 || len(created(t, srv2)) != 1 {
 		t.Fatalf("%d lines, %v, %v", len(lines), errs, created(t, srv2))
+	}
+
+	// A completed job whose file holds fewer lines than it had items: the
+	// lines, then the shortfall as the job's error.
+	srv3 := zaitest.NewServer(t, zaitest.WithTaskPolls(0))
+	client = srv3.Client()
+	srv3.Reply(cut[:strings.IndexByte(cut, '\n')+1]).On("GET", "/files/file_002/content")
+	lines, errs = drain(client.Batches.Run(runCtx, zai.BatchRunRequest{Items: runItems(20, false)}, fastPolls))
+	if len(lines) != 1 || len(errs) != 1 || !errors.As(errs[0], &jobErr) || errors.Is(errs[0], zai.ErrTaskFailed) ||
+		errs[0].Error() != "zai: batch job 0 (batch_001) completed, 1 of 20 requests answered" {
+		t.Fatalf("%d lines, %v", len(lines), errs)
 	}
 }
 

@@ -31,8 +31,8 @@ func bigInput(t *testing.T, n, size int) []byte {
 func TestBatchLargeFileStreams(t *testing.T) {
 	srv := zaitest.NewServer(t, zaitest.WithTaskPolls(0))
 	client := srv.Client()
-	data := bigInput(t, 20_000, 500) // about 11 MB
-	if len(data) < 9<<20 {
+	data := bigInput(t, 4_000, 500) // about 2.3 MB
+	if len(data) < 2<<20 {
 		t.Fatalf("input is only %d bytes", len(data))
 	}
 	in, err := client.Files.Upload(ctx, zai.FileUploadRequest{Purpose: zai.FilePurposeBatch,
@@ -51,10 +51,10 @@ func TestBatchLargeFileStreams(t *testing.T) {
 		t.Fatalf("the large upload is recorded as %s %s with %d body bytes", up.Method, up.Path, len(up.Body))
 	}
 	b, err := client.Batches.Create(ctx, zai.BatchCreateRequest{InputFileID: in.ID, Endpoint: zai.BatchEndpointChatCompletions})
-	if err != nil || b.RequestCounts.Total != 20_000 {
+	if err != nil || b.RequestCounts.Total != 4_000 {
 		t.Fatalf("%v %+v", err, b)
 	}
-	if b, err = client.Batches.Get(ctx, b.ID); err != nil || b.Status != zai.BatchStatusCompleted || b.RequestCounts.Completed != 20_000 {
+	if b, err = client.Batches.Get(ctx, b.ID); err != nil || b.Status != zai.BatchStatusCompleted || b.RequestCounts.Completed != 4_000 {
 		t.Fatalf("%v %+v", err, b)
 	}
 	out, err := client.Files.Download(ctx, b.OutputFileID)
@@ -72,7 +72,7 @@ func TestBatchLargeFileStreams(t *testing.T) {
 		}
 		n++
 	}
-	if n != 20_000 {
+	if n != 4_000 {
 		t.Fatalf("%d output lines", n)
 	}
 	// The input was deleted when the batch ended (auto_delete_input_file

@@ -423,7 +423,7 @@ func (s *Server) writeFile(w http.ResponseWriter, f *storedFile) {
 // largeBody is the size above which a POST /files body is not read into
 // memory: the upload is stored as it arrives, and its Request (see
 // Requests) has a nil Body.
-const largeBody = 8 << 20
+const largeBody = 1 << 20
 
 // serveLarge answers, without holding them in memory, the requests whose
 // bodies are large: an upload over largeBody and the download of a file
