@@ -12,10 +12,11 @@ import (
 )
 
 // BatchService runs batches: many requests from an uploaded JSONL file,
-// answered within a completion window at a lower price. Write the file with
-// WriteBatchInput, upload it with Files.Upload and FilePurposeBatch, then
-// Create the batch and poll Get until it is completed; the output is
-// Files.Download(batch.OutputFileID).
+// answered within a completion window at a lower price. Run does the whole
+// of it for any number of requests (sharding, upload, waiting, answers
+// joined to their custom_id, cleanup, resumption). By hand: write the file
+// with WriteBatchInput, upload it with Files.Upload and FilePurposeBatch,
+// then Create the batch and Wait for it; ReadOutput reads the answers.
 //
 // BigModel API docs: https://docs.bigmodel.cn/api-reference/批处理-api/创建批处理任务
 type BatchService struct {

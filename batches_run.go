@@ -712,15 +712,24 @@ func (r *batchRun) start(ctx context.Context, j *runJob, resumed bool) {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
+		if resumed {
+			// Check the record against the batch before waiting for it,
+			// which may take hours.
+			b, err := r.s.Get(ctx, j.job.BatchID, r.opts...)
+			if ctx.Err() != nil {
+				return
+			}
+			if err == nil {
+				err = checkResumed(j.job, b)
+			}
+			if errors.Is(err, ErrInvalidRequest) {
+				r.post(runEvent{err: err})
+				return
+			}
+		}
 		b, err := r.s.Wait(ctx, j.job.BatchID, r.waitOpts...)
 		if ctx.Err() != nil {
 			return
-		}
-		if b != nil && resumed {
-			if merr := checkResumed(j.job, b); merr != nil {
-				r.post(runEvent{err: merr})
-				return
-			}
 		}
 		end := &runJob{job: j.job, idsPath: j.idsPath, batch: b, waitErr: err}
 		if b != nil && b.InputFileID != "" && isBatchOver(b.Status) && !r.req.KeepFiles {

@@ -100,6 +100,11 @@
 // WithPollInterval sets the first gap, the context ends the wait, and a
 // failed task matches ErrTaskFailed.
 //
+// Batches.Run runs any number of chat requests as batch jobs, at the batch
+// price: it shards them within the per-file limits, uploads, waits, yields
+// every answer joined to its custom_id, and resumes from the jobs it
+// reported after a crash.
+//
 // # Errors and retries
 //
 // Errors from the API are *APIError values carrying the HTTP status, the
