@@ -1,6 +1,7 @@
 package zai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -105,6 +106,23 @@ type BatchRequestCounts struct {
 	Total     int `json:"total"`
 	Completed int `json:"completed"`
 	Failed    int `json:"failed"`
+}
+
+// UnmarshalJSON reads the object the official SDKs model, and also a bare
+// number, which the BigModel reference shows for request_counts (beside
+// top-level total, completed and failed), as Total: the sources disagree,
+// and a count must not fail the batch that carries it.
+func (c *BatchRequestCounts) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && (t[0] == '-' || t[0] >= '0' && t[0] <= '9') {
+		var n float64
+		if err := json.Unmarshal(t, &n); err != nil {
+			return err
+		}
+		*c = BatchRequestCounts{Total: int(n)}
+		return nil
+	}
+	type plain BatchRequestCounts
+	return json.Unmarshal(b, (*plain)(c))
 }
 
 // BatchErrors lists validation errors of a batch's input.
