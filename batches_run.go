@@ -172,8 +172,9 @@ func (e *BatchJobError) Is(target error) bool {
 
 // Run runs any number of chat requests as batch jobs and yields every
 // answer. It cuts req.Items into shards within the per-file limits, and for
-// each writes the JSONL to a temporary file (so at most one line is in
-// memory), uploads it, creates the batch and reports it to req.OnJob; it
+// each writes the JSONL to a temporary file, uploads it, creates the batch
+// and reports it to req.OnJob (memory holds a line at a time and the
+// custom_ids of one job, whatever the number of items); it
 // waits for every job with the poller of Wait (WithPollInterval and
 // WithPollProgress apply; a job takes minutes to hours, so
 // WithPollInterval(time.Minute) suits), and yields each line of the job's
