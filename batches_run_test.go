@@ -242,10 +242,31 @@ func TestBatchRunOrder(t *testing.T) {
 	for _, inOrder := range []bool{false, true} {
 		srv := zaitest.NewServer(t, zaitest.WithBatchOutputReversed(), zaitest.WithTaskPolls(0))
 		client := srv.Client()
-		// The first job is still running for its first five looks.
-		srv.Reply(map[string]any{"id": "batch_001", "object": "batch", "status": "in_progress"}).On("GET", "/batches/batch_001").Times(5)
+		// The first job runs until the other two are over: read to the
+		// end (by default), or completed (in input order, where they wait
+		// for the first).
+		srv.Reply(map[string]any{"id": "batch_001", "object": "batch", "status": "in_progress"}).On("GET", "/batches/batch_001").Times(1 << 30)
+		over := map[string]bool{}
+		var mu sync.Mutex
+		release := func(id string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if over[id] = true; over["batch_002"] && over["batch_003"] {
+				srv.Reset() // drops the script: batch_001 completes at its next look
+			}
+		}
+		progress := zai.WithPollProgress(func(p zai.PollProgress) {
+			if inOrder && p.Status == "completed" {
+				release(p.TaskID)
+			}
+		})
+		onJob := func(j zai.BatchRunJob) {
+			if !inOrder && j.Done {
+				release(j.BatchID)
+			}
+		}
 		dir := t.TempDir()
-		lines, errs := drain(client.Batches.Run(runCtx, zai.BatchRunRequest{Items: runItems(10, false), MaxRequestsPerJob: 4, InputOrder: inOrder, TempDir: dir}, fastPolls))
+		lines, errs := drain(client.Batches.Run(runCtx, zai.BatchRunRequest{Items: runItems(10, false), MaxRequestsPerJob: 4, InputOrder: inOrder, TempDir: dir, OnJob: onJob}, fastPolls, progress))
 		if len(errs) != 0 || len(lines) != 10 {
 			t.Fatalf("%d lines, %v", len(lines), errs)
 		}
@@ -261,7 +282,7 @@ func TestBatchRunOrder(t *testing.T) {
 			if got := strings.Join(ids, ","); got != "c0,c1,c2,c3,c4,c5,c6,c7,c8,c9" {
 				t.Fatalf("input order: %s", got)
 			}
-		} else if batches[len(batches)-1] != "batch_001" || ids[len(ids)-1] != "c0" {
+		} else if batches[len(batches)-1] != "batch_001" || len(batches) != 3 || ids[len(ids)-1] != "c0" {
 			// The late job comes last, its lines as the server wrote them.
 			t.Fatalf("as they end: %v %v", batches, ids)
 		}
@@ -672,7 +693,7 @@ func TestBatchRunOutputCut(t *testing.T) {
 
 // MaxJobs bounds the jobs created and not yet read.
 func TestBatchRunMaxJobs(t *testing.T) {
-	srv := zaitest.NewServer(t, zaitest.WithTaskPolls(2))
+	srv := zaitest.NewServer(t, zaitest.WithTaskPolls(4)) // each job lasts a few polls
 	client := srv.Client()
 	var mu sync.Mutex
 	inFlight, most := 0, 0
