@@ -1,6 +1,7 @@
 package zai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,10 +13,11 @@ import (
 )
 
 // BatchService runs batches: many requests from an uploaded JSONL file,
-// answered within a completion window at a lower price. Write the file with
-// WriteBatchInput, upload it with Files.Upload and FilePurposeBatch, then
-// Create the batch and poll Get until it is completed; the output is
-// Files.Download(batch.OutputFileID).
+// answered within a completion window at a lower price. Run does the whole
+// of it for any number of requests (sharding, upload, waiting, answers
+// joined to their custom_id, cleanup, resumption). By hand: write the file
+// with WriteBatchInput, upload it with Files.Upload and FilePurposeBatch,
+// then Create the batch and Wait for it; ReadOutput reads the answers.
 //
 // BigModel API docs: https://docs.bigmodel.cn/api-reference/批处理-api/创建批处理任务
 type BatchService struct {
@@ -104,6 +106,23 @@ type BatchRequestCounts struct {
 	Total     int `json:"total"`
 	Completed int `json:"completed"`
 	Failed    int `json:"failed"`
+}
+
+// UnmarshalJSON reads the object the official SDKs model, and also a bare
+// number, which the BigModel reference shows for request_counts (beside
+// top-level total, completed and failed), as Total: the sources disagree,
+// and a count must not fail the batch that carries it.
+func (c *BatchRequestCounts) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && (t[0] == '-' || t[0] >= '0' && t[0] <= '9') {
+		var n float64
+		if err := json.Unmarshal(t, &n); err != nil {
+			return err
+		}
+		*c = BatchRequestCounts{Total: int(n)}
+		return nil
+	}
+	type plain BatchRequestCounts
+	return json.Unmarshal(b, (*plain)(c))
 }
 
 // BatchErrors lists validation errors of a batch's input.
@@ -244,22 +263,13 @@ func WriteBatchInput(w io.Writer, items ...BatchInputItem) error {
 			return invalidf("batch item %d: custom_id %q is repeated", i, id)
 		}
 		seen[id] = true
-		if items[i].Request.Model == "" {
-			return invalidf("batch item %q: model is empty", id)
-		}
-		if len(items[i].Request.Messages) == 0 {
-			return invalidf("batch item %q: messages is empty", id)
+		if err := checkBatchItem(id, &items[i].Request); err != nil {
+			return err
 		}
 	}
 	enc := json.NewEncoder(w)
 	for i := range items {
-		line := batchLine{
-			CustomID: items[i].CustomID,
-			Method:   http.MethodPost,
-			URL:      BatchEndpointChatCompletions,
-			Body:     &chatBody{ChatCompletionRequest: &items[i].Request},
-		}
-		if err := enc.Encode(line); err != nil {
+		if err := encodeBatchLine(enc, items[i].CustomID, &items[i].Request); err != nil {
 			return err
 		}
 	}

@@ -95,45 +95,60 @@ func (r *BatchOutputLine) ChatCompletion() (*ChatCompletion, error) {
 //	for res, err := range zai.ReadBatchOutput(file) { ... res.CustomID, res.ChatCompletion() ... }
 func ReadBatchOutput(r io.Reader) iter.Seq2[BatchOutputLine, error] {
 	return func(yield func(BatchOutputLine, error) bool) {
-		br := bufio.NewReaderSize(r, 64<<10)
-		var line []byte
-		for n := 1; ; n++ {
-			line = line[:0]
-			var err error
-			for {
-				var chunk []byte
-				chunk, err = br.ReadSlice('\n')
-				if len(line)+len(chunk) > MaxBatchResultLine+2 { // room for the CRLF
-					yield(BatchOutputLine{}, fmt.Errorf("zai: batch result line %d is longer than %d bytes", n, MaxBatchResultLine))
-					return
-				}
-				line = append(line, chunk...)
-				if !errors.Is(err, bufio.ErrBufferFull) {
-					break
-				}
+		err := eachBatchResultLine(r, func(n int, text []byte) error {
+			var res BatchOutputLine
+			if err := json.Unmarshal(text, &res); err != nil {
+				return fmt.Errorf("zai: batch result line %d: %w", n, err)
 			}
-			if err != nil && err != io.EOF {
-				yield(BatchOutputLine{}, fmt.Errorf("zai: reading batch results, line %d: %w", n, err))
-				return
+			if !yield(res, nil) {
+				return errStopLines
 			}
-			text := bytes.TrimRight(line, "\r\n")
-			if len(text) > MaxBatchResultLine {
-				yield(BatchOutputLine{}, fmt.Errorf("zai: batch result line %d is longer than %d bytes", n, MaxBatchResultLine))
-				return
+			return nil
+		})
+		if err != nil && err != errStopLines {
+			yield(BatchOutputLine{}, err)
+		}
+	}
+}
+
+// errStopLines stops eachBatchResultLine without an error.
+var errStopLines = errors.New("stop")
+
+// eachBatchResultLine calls fn with each non-blank line of a result file,
+// without its line end, numbered from 1; the bytes are reused after fn
+// returns. A line over MaxBatchResultLine, a read error or fn's error ends
+// the read and is returned.
+func eachBatchResultLine(r io.Reader, fn func(n int, text []byte) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var line []byte
+	for n := 1; ; n++ {
+		line = line[:0]
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = br.ReadSlice('\n')
+			if len(line)+len(chunk) > MaxBatchResultLine+2 { // room for the CRLF
+				return fmt.Errorf("zai: batch result line %d is longer than %d bytes", n, MaxBatchResultLine)
 			}
-			if len(bytes.TrimSpace(text)) > 0 {
-				var res BatchOutputLine
-				if derr := json.Unmarshal(text, &res); derr != nil {
-					yield(BatchOutputLine{}, fmt.Errorf("zai: batch result line %d: %w", n, derr))
-					return
-				}
-				if !yield(res, nil) {
-					return
-				}
+			line = append(line, chunk...)
+			if !errors.Is(err, bufio.ErrBufferFull) {
+				break
 			}
-			if err == io.EOF {
-				return
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("zai: reading batch results, line %d: %w", n, err)
+		}
+		text := bytes.TrimRight(line, "\r\n")
+		if len(text) > MaxBatchResultLine {
+			return fmt.Errorf("zai: batch result line %d is longer than %d bytes", n, MaxBatchResultLine)
+		}
+		if len(bytes.TrimSpace(text)) > 0 {
+			if ferr := fn(n, text); ferr != nil {
+				return ferr
 			}
+		}
+		if err == io.EOF {
+			return nil
 		}
 	}
 }

@@ -57,6 +57,20 @@ func TestBatchesCreate(t *testing.T) {
 	}
 }
 
+// The response example of the BigModel reference (docs.bigmodel.cn,
+// 创建批处理任务) types request_counts as a number; it decodes, as Total.
+func TestBatchRequestCountsAsNumber(t *testing.T) {
+	var b zai.Batch
+	err := json.Unmarshal([]byte(`{"id":"b","object":"batch","endpoint":"/v4/chat/completions","status":"completed",`+
+		`"request_counts":123,"total":123,"completed":120,"failed":3,"metadata":{}}`), &b)
+	if err != nil || b.RequestCounts == nil || b.RequestCounts.Total != 123 {
+		t.Fatalf("%v %+v", err, b.RequestCounts)
+	}
+	if err := json.Unmarshal([]byte(`{"request_counts":{"total":2,"completed":1,"failed":1}}`), &b); err != nil || *b.RequestCounts != (zai.BatchRequestCounts{Total: 2, Completed: 1, Failed: 1}) {
+		t.Fatalf("%v %+v", err, b.RequestCounts)
+	}
+}
+
 func TestBatchesGetAndCancel(t *testing.T) {
 	var uris rawURIs
 	rec, client := newRecorder(t, uris.wrap(respondJSON(batchReply)))

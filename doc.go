@@ -101,6 +101,11 @@
 // PollProgress per poll, the context ends the wait, and a task that ends
 // badly is a *TaskFailedError (matching ErrTaskFailed).
 //
+// Batches.Run runs any number of chat requests as batch jobs, at the batch
+// price: it shards them within the per-file limits, uploads, waits, yields
+// every answer joined to its custom_id, and resumes from the jobs it
+// reported after a crash.
+//
 // # Errors and retries
 //
 // Errors from the API are *APIError values carrying the HTTP status, the

@@ -19,7 +19,7 @@ import (
 // verbs a service method's name may start with.
 var verbs = []string{
 	"All", "Cancel", "Clone", "Count", "Create", "Customize", "Delete", "Download", "Embed", "Generate",
-	"Get", "Invoke", "List", "Parse", "Read", "Recognize", "Retrieve", "Search", "Update", "Upload", "Wait",
+	"Get", "Invoke", "List", "Parse", "Read", "Recognize", "Retrieve", "Run", "Search", "Update", "Upload", "Wait",
 }
 
 // resources are response types named for what the API returns, not
@@ -35,7 +35,7 @@ var untypedConsts = []string{
 	"InternationalBaseURL", "BigModelBaseURL", "CodingBaseURL", "BigModelCodingBaseURL",
 	"AnthropicBaseURL", "BigModelAnthropicBaseURL",
 	"EnvAPIKey", "EnvBaseURL", "Version", "DefaultMaxRetries", "DefaultPollInterval", "MaxPollInterval",
-	"MaxEmbeddingBatch", "MaxBatchResultLine", "DefaultSourceChannel", "WebSearchProTool",
+	"MaxEmbeddingBatch", "MaxBatchResultLine", "MaxBatchFileRequests", "MaxBatchFileBytes", "DefaultSourceChannel", "WebSearchProTool",
 }
 
 // openSets are prefixes of constants that name members of open sets (any

@@ -16,6 +16,7 @@ import (
 var want = map[string][]string{
 	"agent":      {`→ get_weather({"city":"Paris"})`, `← call_events: [{"name":"Louvre late opening"`, "8 messages, 45 tokens"},
 	"batch":      {"uploaded file_001", "poll: in_progress", "poll: completed", "batch batch_001 completed", "review-1 (HTTP 200): Echo: Great phone", "review-2 (HTTP 200): Echo: It broke"},
+	"batchrun":   {"created job 0: batch_001 (5 requests)", "created job 1: batch_002 (5 requests)", "stopped with ", "resuming with 2 jobs", "created job 2: batch_003 (5 requests)", "created job 3: batch_004 (5 requests)", "answered 20 of 20 reviews in 4 jobs", "review-07: Echo: Review 7: it arrived on day 1."},
 	"codingplan": {"plan: pro", "tokens per 5 hours:  30.0% used", "tool calls per month: 42 of 1000 used", "search-prime 30", "last 24 hours: ", "GLM-4.7"},
 	"chat":       {"Echo: What is the capital of France?", "tokens: 13 prompt + 7 completion = 20"},
 	"embeddings": {`~ "A kitten was resting on the rug."`, "tokens: 20"},

@@ -67,22 +67,33 @@
 // preview (a WAV of "input") as a file with purpose voice-clone-output.
 // POST /voice/delete removes a cloned voice.
 //
-// Files. POST /files stores the upload in memory (a "batch" file must be
-// JSONL); GET /files lists in upload order (order=desc reverses it),
-// filtered by purpose, paged by after and limit (20 by default, at most
-// 100) with has_more; GET /files/{id}/content downloads; DELETE /files/{id}
-// deletes. (*Server).File reads the store. The JSON form of POST /files
-// (Files.UploadURLs) adds each document with a URL and a knowledge_type of
-// 1-5 to successInfos, and lists the others in failedInfos.
+// Files. POST /files stores the upload (a "batch" file must be JSONL and
+// within WithBatchLimits' bytes); GET /files lists in upload order
+// (order=desc reverses it), filtered by purpose, paged by after and limit
+// (20 by default, at most 100) with has_more; GET /files/{id}/content
+// downloads; DELETE /files/{id} deletes. (*Server).File reads the store. A
+// file over 1 MiB is kept on disk, in a temporary directory that Close
+// removes, and an upload over 1 MiB is stored as it arrives and recorded in
+// Requests without its Body, so runs of any size cost the server little
+// memory. The JSON form of POST /files (Files.UploadURLs) adds each
+// document with a URL and a knowledge_type of 1-5 to successInfos, and
+// lists the others in failedInfos.
 //
 // Batches. POST /batches takes a stored batch file and endpoint
 // /v4/chat/completions; the batch is "validating", then "in_progress" for
 // WithTaskPolls looks (GET /batches/{id}), then "completed": every input
-// line is answered by the chat default into a real output file,
+// line is answered by the chat default, one line at a time, into a real
+// output file,
 // {"custom_id","id","response":{"status_code":200,"request_id","body":<chat.completion>}}
-// per line, and lines that fail go to an error file. Cancel turns a running
-// batch "cancelling", then "cancelled" without output. GET /batches lists
-// in creation order with first_id, last_id and has_more.
+// per line, and lines that fail go to an error file (WithBatchOutputReversed
+// writes them last line first). A file with more lines than WithBatchLimits
+// allows, or an empty or repeated custom_id, makes the batch "failed" at its
+// first look, with the lines in "errors". auto_delete_input_file (true
+// unless sent false) deletes the input file when the batch ends. Cancel
+// turns a running batch "cancelling", then "cancelled" without output. GET
+// /batches lists in creation order with first_id, last_id and has_more.
+// What the server keeps per batch is its wire form; its input and output
+// live in the file store.
 //
 // OCR. Layout parsing (POST /layout_parsing) returns one text element per
 // page (start_page_id..end_page_id, one by default) reading

@@ -3,18 +3,19 @@ package zaitest
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/zai-go/zai"
 )
 
 // state holds what the server stores between requests. Server.mu guards it.
@@ -28,6 +29,9 @@ type state struct {
 	agentJobs map[string]*agentJob
 	convs     map[string]*conversation
 	know      *knowledgeStore // knowledge bases (knowledge.go)
+
+	dir         string      // temporary directory of the files kept on disk; "" until needed
+	batchLimits batchLimits // WithBatchLimits
 }
 
 func (st *state) init() {
@@ -38,18 +42,44 @@ func (st *state) init() {
 	st.agentJobs = map[string]*agentJob{}
 	st.convs = map[string]*conversation{}
 	st.know = newKnowledgeStore()
+	st.batchLimits = batchLimits{requests: zai.MaxBatchFileRequests, bytes: zai.MaxBatchFileBytes}
 }
 
-// storedFile is a file in the in-memory store.
+// spillSize is the size above which a stored file is kept on disk, in a
+// temporary directory removed by Close, instead of in memory: batch input
+// and output files of a large run then cost the server no memory.
+const spillSize = 1 << 20
+
+// storedFile is a file in the store. Its content never changes once stored.
 type storedFile struct {
 	ID, Name, Purpose string
-	Data              []byte
 	CreatedAt         int64
+	size              int64
+	data              []byte // the content of a small file
+	path              string // the file on disk holding a large one
+	refs              int    // batches that will still read it
+	gone              bool   // deleted from the store
 }
 
 func (f *storedFile) wire() map[string]any {
-	return map[string]any{"id": f.ID, "object": "file", "bytes": len(f.Data), "created_at": f.CreatedAt,
+	return map[string]any{"id": f.ID, "object": "file", "bytes": f.size, "created_at": f.CreatedAt,
 		"filename": f.Name, "purpose": f.Purpose}
+}
+
+// open reads the file's content. A file on disk stays readable through the
+// returned reader even if it is deleted meanwhile.
+func (f *storedFile) open() (io.ReadCloser, error) {
+	if f.path == "" {
+		return io.NopCloser(bytes.NewReader(f.data)), nil
+	}
+	return os.Open(f.path)
+}
+
+func (f *storedFile) bytes() ([]byte, error) {
+	if f.path == "" {
+		return f.data, nil
+	}
+	return os.ReadFile(f.path)
 }
 
 // File returns the bytes of a stored file: one uploaded, a batch's output
@@ -59,7 +89,8 @@ func (s *Server) File(id string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	return f.Data, true
+	b, err := f.bytes()
+	return b, err == nil
 }
 
 func (s *Server) file(id string) (*storedFile, bool) {
@@ -72,14 +103,115 @@ func (s *Server) file(id string) (*storedFile, bool) {
 func (s *Server) storeFile(name, purpose string, data []byte) *storedFile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.storeFileLocked(name, purpose, data)
+	return s.storeFileLocked(&storedFile{Name: name, Purpose: purpose, data: data, size: int64(len(data))})
 }
 
-func (s *Server) storeFileLocked(name, purpose string, data []byte) *storedFile {
-	f := &storedFile{ID: s.seqLocked("file"), Name: name, Purpose: purpose, Data: data, CreatedAt: Created}
+func (s *Server) storeFileLocked(f *storedFile) *storedFile {
+	f.ID, f.CreatedAt = s.seqLocked("file"), Created
 	s.files[f.ID] = f
 	s.fileOrder = append(s.fileOrder, f.ID)
 	return f
+}
+
+// dropFileLocked deletes f from the store; its disk copy goes once no
+// batch reads it.
+func (s *Server) dropFileLocked(f *storedFile) {
+	if s.files[f.ID] == f {
+		delete(s.files, f.ID)
+	}
+	f.gone = true
+	if f.refs == 0 && f.path != "" {
+		os.Remove(f.path)
+	}
+}
+
+// releaseLocked ends a batch's hold on f.
+func (s *Server) releaseLocked(f *storedFile) {
+	f.refs--
+	if f.gone {
+		s.dropFileLocked(f)
+	}
+}
+
+// removeFiles removes the files kept on disk (Close).
+func (s *Server) removeFiles() {
+	s.mu.Lock()
+	dir := s.dir
+	s.dir = ""
+	s.mu.Unlock()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+}
+
+// fileWriter collects a file's content in memory, moving it to disk once
+// it outgrows spillSize.
+type fileWriter struct {
+	s    *Server
+	buf  bytes.Buffer
+	disk *os.File
+	bw   *bufio.Writer
+	n    int64
+	err  error
+}
+
+func (s *Server) newFileWriter() *fileWriter { return &fileWriter{s: s} }
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	if w.disk == nil && w.buf.Len()+len(p) > spillSize {
+		w.s.mu.Lock()
+		if w.s.dir == "" {
+			w.s.dir, w.err = os.MkdirTemp("", "zaitest-files-")
+		}
+		dir := w.s.dir
+		w.s.mu.Unlock()
+		if w.err == nil {
+			w.disk, w.err = os.CreateTemp(dir, "file-")
+		}
+		if w.err != nil {
+			return 0, w.err
+		}
+		w.bw = bufio.NewWriterSize(w.disk, 256<<10)
+		w.bw.Write(w.buf.Bytes())
+		w.buf = bytes.Buffer{}
+	}
+	w.n += int64(len(p))
+	if w.disk != nil {
+		_, w.err = w.bw.Write(p)
+		return len(p), w.err
+	}
+	return w.buf.Write(p)
+}
+
+// file finishes the content as a storedFile, not yet in the store.
+func (w *fileWriter) file(name, purpose string) (*storedFile, error) {
+	f := &storedFile{Name: name, Purpose: purpose, size: w.n}
+	if w.disk == nil {
+		f.data = w.buf.Bytes()
+		return f, w.err
+	}
+	if w.err == nil {
+		w.err = w.bw.Flush()
+	}
+	if err := w.disk.Close(); w.err == nil {
+		w.err = err
+	}
+	f.path = w.disk.Name()
+	if w.err != nil {
+		os.Remove(f.path)
+	}
+	return f, w.err
+}
+
+// discard drops what was written.
+func (w *fileWriter) discard() {
+	if w.disk != nil {
+		w.disk.Close()
+		os.Remove(w.disk.Name())
+	}
 }
 
 // form is a parsed multipart/form-data body.
@@ -127,37 +259,87 @@ func parseForm(req *Request) (*form, error) {
 	}
 }
 
-// fileUpload answers POST /files. A file with purpose "batch" must be JSONL:
-// every non-empty line a JSON object. A JSON body is the knowledge-base form
-// (upload_detail): each document with a URL and a knowledge_type is added,
-// as documentId "doc_<n>", and the answer lists them in successInfos.
+// fileUpload answers POST /files. A file with purpose "batch" must be JSONL
+// (every non-empty line a JSON object) and at most WithBatchLimits' bytes.
+// A JSON body is the knowledge-base form (upload_detail): each document with
+// a URL and a knowledge_type is added, as documentId "doc_<n>", and the
+// answer lists them in successInfos.
 func (s *Server) fileUpload(w http.ResponseWriter, req *Request) {
 	if strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
 		s.fileUploadURLs(w, req)
 		return
 	}
-	f, err := parseForm(req)
-	if err != nil {
-		writeError(w, 400, "1210", "Incorrect API call parameters: "+err.Error())
+	s.upload(w, req, bytes.NewReader(req.Body))
+}
+
+// upload reads a multipart upload from body as it arrives: the file part
+// goes straight to the store's writer, never whole into memory.
+func (s *Server) upload(w http.ResponseWriter, req *Request, body io.Reader) {
+	mt, params, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		writeError(w, 400, "1210", "Incorrect API call parameters: the body is not multipart/form-data")
 		return
 	}
-	purpose := f.value("purpose")
-	file, ok := f.files["file"]
+	mr := multipart.NewReader(body, params["boundary"])
+	var purpose, name string
+	var fw *fileWriter
+	defer func() {
+		if fw != nil {
+			fw.discard()
+		}
+	}()
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			writeError(w, 400, "1210", "Incorrect API call parameters: "+err.Error())
+			return
+		}
+		switch {
+		case p.FileName() != "" && p.FormName() == "file" && fw == nil:
+			name, fw = p.FileName(), s.newFileWriter()
+			_, err = io.Copy(fw, p)
+		case p.FormName() == "purpose":
+			var b []byte
+			b, err = io.ReadAll(io.LimitReader(p, 1<<10))
+			purpose = string(b)
+		default:
+			_, err = io.Copy(io.Discard, p)
+		}
+		if err != nil {
+			writeError(w, 400, "1210", "Incorrect API call parameters: "+err.Error())
+			return
+		}
+	}
 	switch {
 	case purpose == "":
 		writeError(w, 400, "1213", "purpose not received")
 		return
-	case !ok || len(file.data) == 0:
+	case fw == nil || fw.n == 0:
 		writeError(w, 400, "1214", "file cannot be empty")
 		return
 	}
+	f, err := fw.file(name, purpose)
+	fw = nil
+	if err != nil {
+		writeError(w, 500, "500", "zaitest: storing the file: "+err.Error())
+		return
+	}
 	if purpose == "batch" {
-		if _, err := batchLines(file.data); err != nil {
+		if err := s.checkBatchFile(f); err != nil {
+			if f.path != "" {
+				os.Remove(f.path)
+			}
 			writeError(w, 400, "1214", "invalid batch file: "+err.Error())
 			return
 		}
 	}
-	writeJSON(w, s.storeFile(file.name, purpose, file.data).wire())
+	s.mu.Lock()
+	out := s.storeFileLocked(f).wire()
+	s.mu.Unlock()
+	writeJSON(w, out)
 }
 
 // fileList answers GET /files: files in upload order (order=desc reverses
@@ -205,8 +387,10 @@ func pageAfter[T any](all []T, q url.Values, id func(T) string) ([]T, bool) {
 func (s *Server) fileDelete(w http.ResponseWriter, req *Request) {
 	id := req.pathValue("id")
 	s.mu.Lock()
-	_, ok := s.files[id]
-	delete(s.files, id)
+	f, ok := s.files[id]
+	if ok {
+		s.dropFileLocked(f)
+	}
 	s.mu.Unlock()
 	if !ok {
 		notFound(w, "file", id)
@@ -221,226 +405,88 @@ func (s *Server) fileContent(w http.ResponseWriter, req *Request) {
 		notFound(w, "file", req.pathValue("id"))
 		return
 	}
+	s.writeFile(w, f)
+}
+
+// writeFile sends a stored file's content as a download.
+func (s *Server) writeFile(w http.ResponseWriter, f *storedFile) {
+	r, err := f.open()
+	if err != nil {
+		writeError(w, 500, "500", "zaitest: reading the file: "+err.Error())
+		return
+	}
+	defer r.Close()
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	w.Write(f.Data)
+	w.Header().Set("Content-Length", strconv.FormatInt(f.size, 10))
+	io.Copy(w, r)
 }
 
-// batchLine is one line of a batch input file.
-type batchLine struct {
-	CustomID string          `json:"custom_id"`
-	Method   string          `json:"method"`
-	URL      string          `json:"url"`
-	Body     json.RawMessage `json:"body"`
-}
+// largeBody is the size above which a POST /files body is not read into
+// memory: the upload is stored as it arrives, and its Request (see
+// Requests) has a nil Body.
+const largeBody = 1 << 20
 
-func batchLines(data []byte) ([]batchLine, error) {
-	var out []batchLine
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, len(data)+1)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
+// serveLarge answers, without holding them in memory, the requests whose
+// bodies are large: an upload over largeBody and the download of a file
+// kept on disk. It reports whether it answered; scripted replies, replay
+// and recording take the ordinary road.
+func (s *Server) serveLarge(w http.ResponseWriter, r *http.Request) bool {
+	if s.recorder != nil || s.replay != nil {
+		return false
+	}
+	req := Request{Method: r.Method, Query: r.URL.RawQuery, Header: r.Header.Clone()}
+	var body io.Reader
+	var file *storedFile
+	switch rest, _ := strings.CutPrefix(r.URL.Path, basePath); {
+	case r.Method == http.MethodPost && rest == "/files" && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"):
+		head, err := io.ReadAll(io.LimitReader(r.Body, largeBody+1))
+		if len(head) <= largeBody || err != nil {
+			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(head), r.Body))
+			return false
 		}
-		var l batchLine
-		if err := json.Unmarshal(line, &l); err != nil {
-			return nil, fmt.Errorf("line %d: %v", n, err)
+		req.Path, body = rest, io.MultiReader(bytes.NewReader(head), r.Body)
+	case r.Method == http.MethodGet && strings.HasPrefix(rest, "/files/") && strings.HasSuffix(rest, "/content"):
+		f, ok := s.file(strings.TrimSuffix(strings.TrimPrefix(rest, "/files/"), "/content"))
+		if !ok || f.path == "" {
+			return false
 		}
-		out = append(out, l)
+		req.Path, file = rest, f
+	default:
+		return false
 	}
-	if len(out) == 0 {
-		return nil, errors.New("no lines")
-	}
-	return out, nil
-}
-
-// batch is a batch job.
-type batch struct {
-	wire     map[string]any
-	polls    int
-	lines    []batchLine
-	cancel   bool
-	finished bool
-}
-
-// batchMS is the batches' timestamp base: Created in milliseconds.
-const batchMS = int64(Created) * 1000
-
-// batchCreate answers POST /batches. The input file must be in the store
-// with purpose "batch"; the batch starts "validating".
-func (s *Server) batchCreate(w http.ResponseWriter, req *Request) {
-	var p struct {
-		InputFileID      string            `json:"input_file_id"`
-		Endpoint         string            `json:"endpoint"`
-		CompletionWindow string            `json:"completion_window"`
-		Metadata         map[string]string `json:"metadata"`
-	}
-	if !decodeJSON(w, req, &p) {
-		return
-	}
-	f, ok := s.file(p.InputFileID)
-	switch {
-	case !ok:
-		writeError(w, 400, "1214", fmt.Sprintf("input_file_id %q does not exist", p.InputFileID))
-		return
-	case f.Purpose != "batch":
-		writeError(w, 400, "1214", fmt.Sprintf("file %s has purpose %q, not batch", f.ID, f.Purpose))
-		return
-	case p.Endpoint != "/v4/chat/completions" && p.Endpoint != "/v1/chat/completions":
-		writeError(w, 400, "1214", fmt.Sprintf("endpoint %q is not supported by zaitest (use /v4/chat/completions)", p.Endpoint))
-		return
-	}
-	lines, err := batchLines(f.Data)
-	if err != nil {
-		writeError(w, 400, "1214", "invalid batch file: "+err.Error())
-		return
-	}
-	if p.CompletionWindow == "" {
-		p.CompletionWindow = "24h"
-	}
-	b := &batch{lines: lines, wire: map[string]any{
-		"id": s.seq("batch"), "object": "batch", "endpoint": p.Endpoint, "input_file_id": p.InputFileID,
-		"completion_window": p.CompletionWindow, "status": "validating", "created_at": batchMS,
-		"expires_at":     batchMS + 24*3600*1000,
-		"request_counts": map[string]int{"total": len(lines), "completed": 0, "failed": 0},
-	}}
-	if p.Metadata != nil {
-		b.wire["metadata"] = p.Metadata
+	if s.scripted(req) {
+		if body != nil {
+			r.Body = io.NopCloser(body)
+		}
+		return false
 	}
 	s.mu.Lock()
-	s.batches[b.wire["id"].(string)] = b
-	s.batchIDs = append(s.batchIDs, b.wire["id"].(string))
-	out := clone(b.wire)
+	s.requests = append(s.requests, req)
 	s.mu.Unlock()
-	writeJSON(w, out)
-}
-
-func clone(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
+	w.Header().Set("X-Log-Id", s.newID())
+	if !s.authorized(r.Header.Get("Authorization"), req.Path) {
+		writeError(w, http.StatusUnauthorized, "1000", "Authentication Failed")
+		return true
 	}
-	return out
+	if file != nil {
+		s.writeFile(w, file)
+		return true
+	}
+	s.upload(w, &req, body)
+	return true
 }
 
-// advance moves a batch on by one look: "in_progress" for the first
-// WithTaskPolls looks, then "completed" with its output file (or
-// "cancelled" once cancelled).
-func (s *Server) advance(b *batch) map[string]any {
+// scripted reports whether a scripted reply waits for req.
+func (s *Server) scripted(req Request) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if b.finished {
-		return clone(b.wire)
-	}
-	b.polls++
-	switch {
-	case b.cancel:
-		b.wire["status"], b.wire["cancelled_at"], b.finished = "cancelled", batchMS+2000, true
-	case b.polls <= s.taskPolls:
-		b.wire["status"], b.wire["in_progress_at"] = "in_progress", batchMS+1000
-	default:
-		out, errs, done, failed := s.runBatch(b)
-		b.wire["status"], b.wire["finalizing_at"], b.wire["completed_at"], b.finished = "completed", batchMS+2000, batchMS+3000, true
-		b.wire["in_progress_at"] = batchMS + 1000
-		b.wire["output_file_id"] = out
-		if errs != "" {
-			b.wire["error_file_id"] = errs
+	for _, sc := range s.script {
+		if sc.route == "" || sc.route == req.Method+" "+req.Path {
+			return true
 		}
-		b.wire["request_counts"] = map[string]int{"total": len(b.lines), "completed": done, "failed": failed}
 	}
-	return clone(b.wire)
-}
-
-// runBatch answers every line with the chat default and stores the output
-// file (and the error file when a line fails): one JSON line per input line,
-// {"custom_id","id","response":{"status_code","request_id","body"}}. s.mu
-// is held.
-func (s *Server) runBatch(b *batch) (outID, errID string, done, failed int) {
-	var out, errs bytes.Buffer
-	enc, errEnc := json.NewEncoder(&out), json.NewEncoder(&errs)
-	batchID := b.wire["id"].(string)
-	for i, l := range b.lines {
-		id := fmt.Sprintf("%s-%d", batchID, i+1)
-		c, e := parseChat(l.Body)
-		if e == nil && l.URL != "/v4/chat/completions" && l.URL != "/v1/chat/completions" {
-			e = &apiError{400, "1214", fmt.Sprintf("url %q is not the batch's endpoint", l.URL)}
-		}
-		if e != nil {
-			failed++
-			errEnc.Encode(map[string]any{"custom_id": l.CustomID, "id": id, "response": map[string]any{
-				"status_code": e.status, "request_id": id, "body": json.RawMessage(errorBody(e.code, e.message))}})
-			continue
-		}
-		done++
-		enc.Encode(map[string]any{"custom_id": l.CustomID, "id": id, "response": map[string]any{
-			"status_code": 200, "request_id": id, "body": completion(id, c)}})
-	}
-	outID = s.storeFileLocked(batchID+"_output.jsonl", "batch", out.Bytes()).ID
-	if failed > 0 {
-		errID = s.storeFileLocked(batchID+"_error.jsonl", "batch", errs.Bytes()).ID
-	}
-	return outID, errID, done, failed
-}
-
-func (s *Server) findBatch(w http.ResponseWriter, req *Request) *batch {
-	s.mu.Lock()
-	b := s.batches[req.pathValue("id")]
-	s.mu.Unlock()
-	if b == nil {
-		notFound(w, "batch", req.pathValue("id"))
-	}
-	return b
-}
-
-func (s *Server) batchGet(w http.ResponseWriter, req *Request) {
-	if b := s.findBatch(w, req); b != nil {
-		writeJSON(w, s.advance(b))
-	}
-}
-
-// batchCancel answers POST /batches/{id}/cancel: a running batch turns
-// "cancelling", then "cancelled" at the next look, without output. A
-// finished batch cannot be cancelled (400/1214).
-func (s *Server) batchCancel(w http.ResponseWriter, req *Request) {
-	b := s.findBatch(w, req)
-	if b == nil {
-		return
-	}
-	s.mu.Lock()
-	finished := b.finished
-	if !finished {
-		b.cancel = true
-		b.wire["status"], b.wire["cancelling_at"] = "cancelling", batchMS+1500
-	}
-	status, out := b.wire["status"], clone(b.wire)
-	s.mu.Unlock()
-	if finished {
-		writeError(w, 400, "1214", fmt.Sprintf("batch %s is %s and cannot be cancelled", req.pathValue("id"), status))
-		return
-	}
-	writeJSON(w, out)
-}
-
-// batchList answers GET /batches: batches in creation order, paged by
-// after and limit, without moving them on.
-func (s *Server) batchList(w http.ResponseWriter, req *Request) {
-	q, _ := url.ParseQuery(req.Query)
-	s.mu.Lock()
-	var all []map[string]any
-	for _, id := range s.batchIDs {
-		all = append(all, clone(s.batches[id].wire))
-	}
-	s.mu.Unlock()
-	page, more := pageAfter(all, q, func(b map[string]any) string { return b["id"].(string) })
-	out := map[string]any{"object": "list", "data": page, "has_more": more}
-	if page == nil {
-		out["data"] = []any{}
-	}
-	if len(page) > 0 {
-		out["first_id"], out["last_id"] = page[0]["id"], page[len(page)-1]["id"]
-	}
-	writeJSON(w, out)
+	return false
 }
 
 // fileUploadURLs answers the JSON form of POST /files.

@@ -83,6 +83,7 @@ func newServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	s.removeFiles()
 }
 
 // URL returns the base URL to give zai.WithBaseURL: it ends in /api/paas/v4,
@@ -191,6 +192,9 @@ func isRootPath(p string) bool {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveLarge(w, r) { // big uploads and downloads stream (files.go)
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	path := r.URL.Path
 	switch {

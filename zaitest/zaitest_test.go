@@ -323,9 +323,9 @@ func TestServicesAgainstDefaults(t *testing.T) {
 		t.Fatalf("%v %+v", err, img)
 	}
 
-	var progress []zai.TaskStatus
+	var progress []string
 	res, err := client.Videos.GenerateAndWait(ctx, zai.VideoRequest{Model: zai.ModelCogVideoX3, Prompt: "a cat"},
-		zai.WithPollProgress(func(p zai.PollProgress) { progress = append(progress, zai.TaskStatus(p.Status)) }))
+		zai.WithPollProgress(func(p zai.PollProgress) { progress = append(progress, p.Status) }))
 	if err != nil || len(res.VideoResult) != 1 || !strings.HasSuffix(res.VideoResult[0].URL, ".mp4") || res.VideoResult[0].CoverImageURL == "" {
 		t.Fatalf("%v %+v", err, res)
 	}
