@@ -83,6 +83,8 @@ type Client struct {
 	// CodingPlan reads the quota and usage of a GLM Coding Plan
 	// (experimental: the endpoints are undocumented).
 	CodingPlan *CodingPlanService
+	// Realtime opens GLM-Realtime voice and video sessions (WebSocket).
+	Realtime *RealtimeService
 
 	opts *settings
 }
@@ -138,6 +140,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Rerank = &RerankService{client: c}
 	c.Models = &ModelService{client: c}
 	c.CodingPlan = &CodingPlanService{client: c}
+	c.Realtime = &RealtimeService{client: c}
 	return c, nil
 }
 

@@ -28,6 +28,8 @@ type settings struct {
 	jwtTTL    time.Duration // > 0: sign JWTs
 	signer    *jwt.Signer
 
+	realtimeURL string // WithRealtimeURL; empty: derived from BaseURL
+
 	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
 	pollProgress func(*AsyncResult) // called with each polled result
 
@@ -80,6 +82,23 @@ func WithAgentsBaseURL(u string) Option {
 			return invalidf("WithAgentsBaseURL(%q): the URL is empty", u)
 		}
 		s.agentsURL = strings.TrimRight(u, "/")
+		return nil
+	}
+}
+
+// WithRealtimeURL sets the socket Realtime.Connect dials, such as
+// BigModelRealtimeURL or a proxy's. By default it is derived from the base
+// URL: https://open.bigmodel.cn/api/paas/v4 gives
+// wss://open.bigmodel.cn/api/paas/v4/realtime. A URL that is not ws:// or
+// wss:// is refused with ErrInvalidRequest, and ws:// to a host that is not
+// loopback with ErrInsecureBaseURL.
+func WithRealtimeURL(u string) Option {
+	return func(s *settings) error {
+		u = strings.TrimRight(u, "/")
+		if err := checkRealtimeURL(u); err != nil {
+			return err
+		}
+		s.realtimeURL = u
 		return nil
 	}
 }
