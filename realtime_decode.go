@@ -16,21 +16,21 @@ import (
 // nothing decoded points into it.
 
 // errNotJSONObject: a message that is not a JSON object cannot be an event.
-var errNotJSONObject = errors.New("zai: realtime message is not a JSON object")
+var errNotJSONObject = errors.New("zai: realtime message is not a JSON object with a \"type\"")
 
 // decodeRealtimeEvent types one message. It never fails: a message it
 // cannot decode arrives as *RealtimeUnknownEvent with Err set. binary
 // reports a binary frame, which the API may also send (as JSON).
 func decodeRealtimeEvent(data []byte, binary bool, rd *realtimeDecoder) RealtimeEvent {
 	typ, ok := realtimeTypeOf(data)
-	if !ok {
+	if !ok || len(typ) == 0 {
 		err := errNotJSONObject
 		if binary {
-			err = errors.New("zai: realtime binary message is not a JSON object")
+			err = errors.New("zai: realtime binary message is not a JSON object with a \"type\"")
 		}
 		return &RealtimeUnknownEvent{Raw: bytes.Clone(data), Err: err}
 	}
-	if typ == "response.audio.delta" {
+	if string(typ) == "response.audio.delta" {
 		ev := new(RealtimeAudioDelta)
 		if rd.audioDelta(ev, data) {
 			return ev
@@ -38,9 +38,9 @@ func decodeRealtimeEvent(data []byte, binary bool, rd *realtimeDecoder) Realtime
 		// Odd input: encoding/json decides, from a zero value.
 		*ev = RealtimeAudioDelta{}
 	}
-	newEvent, known := realtimeEvents[typ]
+	newEvent, known := realtimeEvents[string(typ)]
 	if !known {
-		ev := &RealtimeUnknownEvent{Type: typ, Raw: bytes.Clone(data)}
+		ev := &RealtimeUnknownEvent{Type: string(typ), Raw: bytes.Clone(data)}
 		if !json.Valid(data) {
 			ev.Err = errors.New("zai: realtime message is not valid JSON")
 		}
@@ -48,40 +48,44 @@ func decodeRealtimeEvent(data []byte, binary bool, rd *realtimeDecoder) Realtime
 	}
 	ev := newEvent()
 	if err := json.Unmarshal(data, ev); err != nil {
-		return &RealtimeUnknownEvent{Type: typ, Raw: bytes.Clone(data), Err: err}
+		return &RealtimeUnknownEvent{Type: string(typ), Raw: bytes.Clone(data), Err: err}
 	}
 	return ev
 }
 
 // realtimeTypeOf finds the "type" member of a JSON object, reading no
-// further than it. ok is false when data is not an object with a string
+// further than it, and returns its text (which points into data unless it
+// had escapes). ok is false when data is not an object with a string
 // "type".
-func realtimeTypeOf(data []byte) (string, bool) {
+func realtimeTypeOf(data []byte) ([]byte, bool) {
 	r := jsonReader{b: data}
 	if r.peek() != '{' {
-		return "", false
+		return nil, false
 	}
 	r.i++
 	if r.peek() == '}' {
-		return "", false
+		return nil, false
 	}
 	for {
 		key, ok := r.key()
 		if !ok {
-			return "", false
+			return nil, false
 		}
 		if string(key) == "type" {
-			var typ string
-			if r.peek() != '"' || !r.str(&typ, noIntern) {
-				return "", false
+			if r.peek() != '"' {
+				return nil, false
 			}
-			return typ, true
+			raw, flags, ok := r.rawString()
+			if ok && flags != 0 {
+				raw = []byte(r.unescape(raw))
+			}
+			return raw, ok
 		}
 		if !r.skip() {
-			return "", false
+			return nil, false
 		}
 		if r.peek() != ',' {
-			return "", false
+			return nil, false
 		}
 		r.i++
 	}
@@ -196,8 +200,10 @@ func (r *jsonReader) repeated(dst, last *string) bool {
 }
 
 // base64 decodes a string of standard base64 into a new buffer, as
-// encoding/json decodes a []byte; null leaves dst nil. Escapes are left to
-// encoding/json.
+// encoding/json decodes a []byte; null leaves dst nil. The closing quote is
+// found with one fast scan: a backslash or any other byte outside the
+// alphabet fails the decoding (and encoding/json then decides), except the
+// line breaks the decoder would skip, which JSON forbids raw.
 func (r *jsonReader) base64(dst *[]byte) bool {
 	switch r.peek() {
 	case 'n':
@@ -207,8 +213,13 @@ func (r *jsonReader) base64(dst *[]byte) bool {
 	default:
 		return false
 	}
-	raw, flags, ok := r.rawString()
-	if !ok || flags&strEscaped != 0 {
+	start := r.i + 1
+	end := bytes.IndexByte(r.b[start:], '"')
+	if end < 0 {
+		return false
+	}
+	raw := r.b[start : start+end]
+	if bytes.IndexByte(raw, '\n') >= 0 || bytes.IndexByte(raw, '\r') >= 0 {
 		return false
 	}
 	buf := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
@@ -216,6 +227,7 @@ func (r *jsonReader) base64(dst *[]byte) bool {
 	if err != nil {
 		return false
 	}
+	r.i = start + end + 1
 	*dst = buf[:n]
 	return true
 }

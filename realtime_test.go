@@ -45,6 +45,10 @@ func newRT(t *testing.T, handle func(p *rtPeer), opts ...zai.Option) *rtEnv {
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	env := &rtEnv{}
 	env.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Added before the hijack, while Server.Close still waits for the
+		// handler, so that Wait below never races with it.
+		env.wg.Add(1)
+		defer env.wg.Done()
 		env.conns.Add(1)
 		env.mu.Lock()
 		env.reqs = append(env.reqs, r.Clone(context.Background()))
@@ -53,8 +57,6 @@ func newRT(t *testing.T, handle func(p *rtPeer), opts ...zai.Option) *rtEnv {
 		if err != nil {
 			return
 		}
-		env.wg.Add(1)
-		defer env.wg.Done()
 		defer c.CloseNow()
 		c.SetReadLimit(-1)
 		handle(&rtPeer{t: t, c: c})
