@@ -26,6 +26,7 @@ var want = map[string][]string{
 		"response: HTTP 200, Content-Type application/json", "observer: chat glm-4.7-flash stream=true attempts=1 tokens=7+19"},
 	"moderate":   {`PASS   "What a lovely day for a walk."`, `REVIEW "Please review my essay." (review)`, `REJECT "How to do something unsafe" (unsafe)`, "text checks billed: 3"},
 	"parse":      {"Parse (succeeded):\n  Quarterly report\n  Revenue grew 12 %.", "ParseAsync: task task_parse_", "  poll: PROCESSING\n  poll: SUCCESS", "Wait (succeeded):\n  Quarterly report"},
+	"realtime":   {"heard: 你好，请用一句话介绍一下你自己。", "\nEcho: 你好，请用一句话介绍一下你自己。\n", "wrote reply.wav: "},
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},
