@@ -221,8 +221,8 @@ func TestRealtimeHeartbeatStops(t *testing.T) {
 	gone := make(chan struct{})
 	env := newRT(t, func(p *rtPeer) {
 		p.ack()
-		for range 5 {
-			time.Sleep(40 * time.Millisecond)
+		for range 5 { // 750 ms of heartbeats: longer than the limit
+			time.Sleep(150 * time.Millisecond)
 			p.send(`{"type":"heartbeat"}`)
 		}
 		p.drain() // silent from here; returns when the client drops the socket
