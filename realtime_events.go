@@ -217,18 +217,41 @@ const (
 	RealtimeContentTypeAudio      RealtimeContentType = "audio"
 )
 
-func (RealtimeSessionUpdate) EventType() string    { return "session.update" }
-func (RealtimeAudioAppend) EventType() string      { return "input_audio_buffer.append" }
+// EventType returns "session.update".
+func (RealtimeSessionUpdate) EventType() string { return "session.update" }
+
+// EventType returns "input_audio_buffer.append".
+func (RealtimeAudioAppend) EventType() string { return "input_audio_buffer.append" }
+
+// EventType returns "input_audio_buffer.append_video_frame".
 func (RealtimeVideoFrameAppend) EventType() string { return "input_audio_buffer.append_video_frame" }
-func (RealtimeAudioCommit) EventType() string      { return "input_audio_buffer.commit" }
-func (RealtimeAudioClear) EventType() string       { return "input_audio_buffer.clear" }
-func (RealtimeAudioPreCommit) EventType() string   { return "input_audio_buffer.pre_commit" }
-func (RealtimeItemCreate) EventType() string       { return "conversation.item.create" }
-func (RealtimeItemDelete) EventType() string       { return "conversation.item.delete" }
-func (RealtimeItemRetrieve) EventType() string     { return "conversation.item.retrieve" }
-func (RealtimeItemTruncate) EventType() string     { return "conversation.item.truncate" }
-func (RealtimeResponseCreate) EventType() string   { return "response.create" }
-func (RealtimeResponseCancel) EventType() string   { return "response.cancel" }
+
+// EventType returns "input_audio_buffer.commit".
+func (RealtimeAudioCommit) EventType() string { return "input_audio_buffer.commit" }
+
+// EventType returns "input_audio_buffer.clear".
+func (RealtimeAudioClear) EventType() string { return "input_audio_buffer.clear" }
+
+// EventType returns "input_audio_buffer.pre_commit".
+func (RealtimeAudioPreCommit) EventType() string { return "input_audio_buffer.pre_commit" }
+
+// EventType returns "conversation.item.create".
+func (RealtimeItemCreate) EventType() string { return "conversation.item.create" }
+
+// EventType returns "conversation.item.delete".
+func (RealtimeItemDelete) EventType() string { return "conversation.item.delete" }
+
+// EventType returns "conversation.item.retrieve".
+func (RealtimeItemRetrieve) EventType() string { return "conversation.item.retrieve" }
+
+// EventType returns "conversation.item.truncate".
+func (RealtimeItemTruncate) EventType() string { return "conversation.item.truncate" }
+
+// EventType returns "response.create".
+func (RealtimeResponseCreate) EventType() string { return "response.create" }
+
+// EventType returns "response.cancel".
+func (RealtimeResponseCancel) EventType() string { return "response.cancel" }
 
 // EventType returns the raw event's "type", or "" when it has none.
 func (e RealtimeRawEvent) EventType() string {
@@ -297,50 +320,71 @@ func (e RealtimeRawEvent) check() error {
 	return nil
 }
 
-// Each client event marshals with its "type" first.
-
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeSessionUpdate) MarshalJSON() ([]byte, error) {
 	type plain RealtimeSessionUpdate
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeAudioAppend) MarshalJSON() ([]byte, error) {
 	return appendAudioEvent(nil, e.EventType(), "audio", e.EventID, e.ClientTimestamp, e.Audio), nil
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeVideoFrameAppend) MarshalJSON() ([]byte, error) {
 	return appendAudioEvent(nil, e.EventType(), "video_frame", e.EventID, e.ClientTimestamp, e.VideoFrame), nil
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeAudioCommit) MarshalJSON() ([]byte, error) {
 	type plain RealtimeAudioCommit
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeAudioClear) MarshalJSON() ([]byte, error) {
 	type plain RealtimeAudioClear
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeAudioPreCommit) MarshalJSON() ([]byte, error) {
 	type plain RealtimeAudioPreCommit
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemCreate) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemCreate
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemDelete) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemDelete
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemRetrieve) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemRetrieve
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemTruncate) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemTruncate
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeResponseCreate) MarshalJSON() ([]byte, error) {
 	type plain RealtimeResponseCreate
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeResponseCancel) MarshalJSON() ([]byte, error) {
 	type plain RealtimeResponseCancel
 	return marshalEvent(e.EventType(), plain(e))
@@ -806,52 +850,119 @@ type RealtimeUnknownEvent struct {
 	Err error
 }
 
-func (*RealtimeError) EventType() string          { return "error" }
+// EventType returns "error".
+func (*RealtimeError) EventType() string { return "error" }
+
+// EventType returns "session.created".
 func (*RealtimeSessionCreated) EventType() string { return "session.created" }
+
+// EventType returns "session.updated".
 func (*RealtimeSessionUpdated) EventType() string { return "session.updated" }
+
+// EventType returns "transcription_session.updated".
 func (*RealtimeTranscriptionSessionUpdated) EventType() string {
 	return "transcription_session.updated"
 }
+
+// EventType returns "conversation.created".
 func (*RealtimeConversationCreated) EventType() string { return "conversation.created" }
-func (*RealtimeItemCreated) EventType() string         { return "conversation.item.created" }
-func (*RealtimeItemDeleted) EventType() string         { return "conversation.item.deleted" }
-func (*RealtimeItemTruncated) EventType() string       { return "conversation.item.truncated" }
-func (*RealtimeItemRetrieved) EventType() string       { return "conversation.item.retrieved" }
+
+// EventType returns "conversation.item.created".
+func (*RealtimeItemCreated) EventType() string { return "conversation.item.created" }
+
+// EventType returns "conversation.item.deleted".
+func (*RealtimeItemDeleted) EventType() string { return "conversation.item.deleted" }
+
+// EventType returns "conversation.item.truncated".
+func (*RealtimeItemTruncated) EventType() string { return "conversation.item.truncated" }
+
+// EventType returns "conversation.item.retrieved".
+func (*RealtimeItemRetrieved) EventType() string { return "conversation.item.retrieved" }
+
+// EventType returns "conversation.item.input_audio_transcription.completed".
 func (*RealtimeInputTranscriptionCompleted) EventType() string {
 	return "conversation.item.input_audio_transcription.completed"
 }
+
+// EventType returns "conversation.item.input_audio_transcription.failed".
 func (*RealtimeInputTranscriptionFailed) EventType() string {
 	return "conversation.item.input_audio_transcription.failed"
 }
-func (*RealtimeInputCommitted) EventType() string    { return "input_audio_buffer.committed" }
-func (*RealtimeInputCleared) EventType() string      { return "input_audio_buffer.cleared" }
-func (*RealtimeSpeechStarted) EventType() string     { return "input_audio_buffer.speech_started" }
-func (*RealtimeSpeechStopped) EventType() string     { return "input_audio_buffer.speech_stopped" }
-func (*RealtimeResponseCreated) EventType() string   { return "response.created" }
-func (*RealtimeResponseDone) EventType() string      { return "response.done" }
+
+// EventType returns "input_audio_buffer.committed".
+func (*RealtimeInputCommitted) EventType() string { return "input_audio_buffer.committed" }
+
+// EventType returns "input_audio_buffer.cleared".
+func (*RealtimeInputCleared) EventType() string { return "input_audio_buffer.cleared" }
+
+// EventType returns "input_audio_buffer.speech_started".
+func (*RealtimeSpeechStarted) EventType() string { return "input_audio_buffer.speech_started" }
+
+// EventType returns "input_audio_buffer.speech_stopped".
+func (*RealtimeSpeechStopped) EventType() string { return "input_audio_buffer.speech_stopped" }
+
+// EventType returns "response.created".
+func (*RealtimeResponseCreated) EventType() string { return "response.created" }
+
+// EventType returns "response.done".
+func (*RealtimeResponseDone) EventType() string { return "response.done" }
+
+// EventType returns "response.cancelled".
 func (*RealtimeResponseCancelled) EventType() string { return "response.cancelled" }
-func (*RealtimeOutputItemAdded) EventType() string   { return "response.output_item.added" }
-func (*RealtimeOutputItemDone) EventType() string    { return "response.output_item.done" }
-func (*RealtimeContentPartAdded) EventType() string  { return "response.content_part.added" }
-func (*RealtimeContentPartDone) EventType() string   { return "response.content_part.done" }
-func (*RealtimeTextDelta) EventType() string         { return "response.text.delta" }
-func (*RealtimeTextDone) EventType() string          { return "response.text.done" }
-func (*RealtimeAudioDelta) EventType() string        { return "response.audio.delta" }
-func (*RealtimeAudioDone) EventType() string         { return "response.audio.done" }
-func (*RealtimeTranscriptDelta) EventType() string   { return "response.audio_transcript.delta" }
-func (*RealtimeTranscriptDone) EventType() string    { return "response.audio_transcript.done" }
+
+// EventType returns "response.output_item.added".
+func (*RealtimeOutputItemAdded) EventType() string { return "response.output_item.added" }
+
+// EventType returns "response.output_item.done".
+func (*RealtimeOutputItemDone) EventType() string { return "response.output_item.done" }
+
+// EventType returns "response.content_part.added".
+func (*RealtimeContentPartAdded) EventType() string { return "response.content_part.added" }
+
+// EventType returns "response.content_part.done".
+func (*RealtimeContentPartDone) EventType() string { return "response.content_part.done" }
+
+// EventType returns "response.text.delta".
+func (*RealtimeTextDelta) EventType() string { return "response.text.delta" }
+
+// EventType returns "response.text.done".
+func (*RealtimeTextDone) EventType() string { return "response.text.done" }
+
+// EventType returns "response.audio.delta".
+func (*RealtimeAudioDelta) EventType() string { return "response.audio.delta" }
+
+// EventType returns "response.audio.done".
+func (*RealtimeAudioDone) EventType() string { return "response.audio.done" }
+
+// EventType returns "response.audio_transcript.delta".
+func (*RealtimeTranscriptDelta) EventType() string { return "response.audio_transcript.delta" }
+
+// EventType returns "response.audio_transcript.done".
+func (*RealtimeTranscriptDone) EventType() string { return "response.audio_transcript.done" }
+
+// EventType returns "response.function_call_arguments.delta".
 func (*RealtimeFunctionCallArgumentsDelta) EventType() string {
 	return "response.function_call_arguments.delta"
 }
+
+// EventType returns "response.function_call_arguments.done".
 func (*RealtimeFunctionCallArgumentsDone) EventType() string {
 	return "response.function_call_arguments.done"
 }
+
+// EventType returns "response.function_call.simple_browser".
 func (*RealtimeSimpleBrowser) EventType() string { return "response.function_call.simple_browser" }
+
+// EventType returns "response.function_call.simple_browser.result".
 func (*RealtimeSimpleBrowserOutput) EventType() string {
 	return "response.function_call.simple_browser.result"
 }
+
+// EventType returns "rate_limits.updated".
 func (*RealtimeRateLimitsUpdated) EventType() string { return "rate_limits.updated" }
-func (*RealtimeHeartbeat) EventType() string         { return "heartbeat" }
+
+// EventType returns "heartbeat".
+func (*RealtimeHeartbeat) EventType() string { return "heartbeat" }
 
 // EventType returns the message's "type", or "" when it had none.
 func (e *RealtimeUnknownEvent) EventType() string { return e.Type }
@@ -903,126 +1014,187 @@ var realtimeEvents = func() map[string]func() RealtimeEvent {
 // Each server event marshals to its wire form, with "type" first, so that
 // a fake server (zaitest) can send the same values the client decodes.
 
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeSessionCreated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeSessionCreated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeSessionUpdated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeSessionUpdated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeTranscriptionSessionUpdated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeTranscriptionSessionUpdated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeConversationCreated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeConversationCreated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemCreated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemCreated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemDeleted) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemDeleted
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemTruncated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemTruncated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeItemRetrieved) MarshalJSON() ([]byte, error) {
 	type plain RealtimeItemRetrieved
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeInputTranscriptionCompleted) MarshalJSON() ([]byte, error) {
 	type plain RealtimeInputTranscriptionCompleted
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeInputTranscriptionFailed) MarshalJSON() ([]byte, error) {
 	type plain RealtimeInputTranscriptionFailed
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeInputCommitted) MarshalJSON() ([]byte, error) {
 	type plain RealtimeInputCommitted
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeInputCleared) MarshalJSON() ([]byte, error) {
 	type plain RealtimeInputCleared
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeSpeechStarted) MarshalJSON() ([]byte, error) {
 	type plain RealtimeSpeechStarted
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeSpeechStopped) MarshalJSON() ([]byte, error) {
 	type plain RealtimeSpeechStopped
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeResponseCreated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeResponseCreated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeResponseDone) MarshalJSON() ([]byte, error) {
 	type plain RealtimeResponseDone
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeResponseCancelled) MarshalJSON() ([]byte, error) {
 	type plain RealtimeResponseCancelled
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeOutputItemAdded) MarshalJSON() ([]byte, error) {
 	type plain RealtimeOutputItemAdded
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeOutputItemDone) MarshalJSON() ([]byte, error) {
 	type plain RealtimeOutputItemDone
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeContentPartAdded) MarshalJSON() ([]byte, error) {
 	type plain RealtimeContentPartAdded
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeContentPartDone) MarshalJSON() ([]byte, error) {
 	type plain RealtimeContentPartDone
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeTextDelta) MarshalJSON() ([]byte, error) {
 	type plain RealtimeTextDelta
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeTextDone) MarshalJSON() ([]byte, error) {
 	type plain RealtimeTextDone
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeAudioDelta) MarshalJSON() ([]byte, error) {
 	type plain RealtimeAudioDelta
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeAudioDone) MarshalJSON() ([]byte, error) {
 	type plain RealtimeAudioDone
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeTranscriptDelta) MarshalJSON() ([]byte, error) {
 	type plain RealtimeTranscriptDelta
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeTranscriptDone) MarshalJSON() ([]byte, error) {
 	type plain RealtimeTranscriptDone
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeFunctionCallArgumentsDelta) MarshalJSON() ([]byte, error) {
 	type plain RealtimeFunctionCallArgumentsDelta
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeFunctionCallArgumentsDone) MarshalJSON() ([]byte, error) {
 	type plain RealtimeFunctionCallArgumentsDone
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeRateLimitsUpdated) MarshalJSON() ([]byte, error) {
 	type plain RealtimeRateLimitsUpdated
 	return marshalEvent(e.EventType(), plain(e))
 }
+
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeHeartbeat) MarshalJSON() ([]byte, error) {
 	return marshalEvent(e.EventType(), struct{}{})
 }
@@ -1079,10 +1251,12 @@ type simpleBrowserWire struct {
 	} `json:"session"`
 }
 
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeSimpleBrowser) MarshalJSON() ([]byte, error) {
 	return marshalEvent(e.EventType(), simpleBrowserOf(RealtimeSimpleBrowserOutput(e)))
 }
 
+// UnmarshalJSON reads the wire form, the description nested in session.beta_fields.
 func (e *RealtimeSimpleBrowser) UnmarshalJSON(b []byte) error {
 	var o RealtimeSimpleBrowserOutput
 	err := o.UnmarshalJSON(b)
@@ -1090,10 +1264,12 @@ func (e *RealtimeSimpleBrowser) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// MarshalJSON writes the event with its "type" first.
 func (e RealtimeSimpleBrowserOutput) MarshalJSON() ([]byte, error) {
 	return marshalEvent(e.EventType(), simpleBrowserOf(e))
 }
 
+// UnmarshalJSON reads the wire form, the description nested in session.beta_fields.
 func (e *RealtimeSimpleBrowserOutput) UnmarshalJSON(b []byte) error {
 	var w simpleBrowserWire
 	if err := json.Unmarshal(b, &w); err != nil {

@@ -116,6 +116,9 @@ func (s *RealtimeSession) Events() iter.Seq2[RealtimeEvent, error] {
 // next returns the next event, or false once the session has ended and
 // its events are delivered (after Close, at once).
 func (s *RealtimeSession) next() (RealtimeEvent, bool) {
+	if s.Err() == ErrStreamClosed {
+		return nil, false
+	}
 	s.mu.Lock()
 	if len(s.early) > 0 {
 		ev := s.early[0]

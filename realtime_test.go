@@ -796,7 +796,7 @@ func TestRealtimeEventsAfterClose(t *testing.T) {
 		t.Errorf("Send after Close: %v", err)
 	}
 	evs, err := collectRT(sess, nil)
-	if !errors.Is(err, zai.ErrStreamClosed) {
+	if !errors.Is(err, zai.ErrStreamClosed) || len(evs) != 0 {
 		t.Errorf("Events after Close: %v (after %v)", err, types(evs))
 	}
 	if !errors.Is(sess.Err(), zai.ErrStreamClosed) {
