@@ -803,3 +803,83 @@ func TestRealtimeEventsAfterClose(t *testing.T) {
 		t.Errorf("Err: %v", sess.Err())
 	}
 }
+
+// TestRealtimeToolRunner: the calls of a response are run when it is
+// done, their outputs sent in call order (with the call's id when it had
+// one) and followed by one response.create; a cancelled response's calls
+// are dropped; a panic is returned.
+func TestRealtimeToolRunner(t *testing.T) {
+	sent := make(chan []byte, 16)
+	env := newRT(t, func(p *rtPeer) {
+		p.ack()
+		p.send(`{"type":"response.function_call_arguments.done","response_id":"r1","output_index":0,"name":"add","arguments":"{\"a\":1,\"b\":2}"}`)
+		p.send(`{"type":"response.function_call_arguments.done","response_id":"r1","output_index":1,"name":"missing","arguments":"{}"}`)
+		p.send(`{"type":"response.function_call_arguments.done","response_id":"r1","output_index":2,"call_id":"call_7","name":"add","arguments":"{\"a\":\"x\"}"}`)
+		p.send(`{"type":"response.done","response":{"id":"r1","status":"completed"}}`)
+		for range 4 {
+			_, raw, ok := p.read()
+			if !ok {
+				return
+			}
+			sent <- raw
+		}
+		p.send(`{"type":"response.function_call_arguments.done","response_id":"r2","name":"add","arguments":"{\"a\":1,\"b\":1}"}`)
+		p.send(`{"type":"response.done","response":{"id":"r2","status":"cancelled"}}`)
+		p.send(`{"type":"response.function_call_arguments.done","response_id":"r3","name":"boom","arguments":"{}"}`)
+		p.send(`{"type":"response.done","response":{"id":"r3","status":"completed"}}`)
+		p.drain()
+	})
+	add := zai.NewTool("add", "Adds", func(ctx context.Context, in struct {
+		A int `json:"a"`
+		B int `json:"b"`
+	}) (int, error) {
+		return in.A + in.B, nil
+	})
+	boom := zai.NewTool("boom", "Panics", func(ctx context.Context, in struct{}) (int, error) { panic("boom") })
+	tools := zai.NewRealtimeToolRunner(add, boom, add)
+	if defs := tools.Tools(); len(defs) != 2 || defs[0].Name != "add" || defs[0].Type != zai.ToolTypeFunction || defs[0].Parameters == nil {
+		t.Fatalf("definitions %+v", defs)
+	}
+	sess := connect(t, env, zai.RealtimeSessionConfig{Tools: tools.Tools()})
+	ctx := context.Background()
+	var answered []string
+	var panicErr error
+	for ev, err := range sess.Events() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok, err := tools.Handle(ctx, sess, ev)
+		if err != nil {
+			panicErr = err
+			break
+		}
+		if ok {
+			answered = append(answered, ev.(*zai.RealtimeResponseDone).Response.ID)
+		}
+	}
+	if strings.Join(answered, ",") != "r1" {
+		t.Errorf("answered %v", answered)
+	}
+	var pe *zai.ToolPanicError
+	if !errors.As(panicErr, &pe) || pe.Tool != "boom" {
+		t.Errorf("panic: %v", panicErr)
+	}
+	var items []zai.RealtimeItem
+	for range 3 {
+		var ev zai.RealtimeItemCreate
+		json.Unmarshal(<-sent, &ev)
+		items = append(items, ev.Item)
+	}
+	if last := <-sent; string(last) != `{"type":"response.create"}` {
+		t.Errorf("after the outputs: %s", last)
+	}
+	if items[0].Output != "3" || items[0].CallID != "" || items[0].Type != zai.RealtimeItemTypeFunctionCallOutput {
+		t.Errorf("first output %+v", items[0])
+	}
+	if !strings.HasPrefix(items[1].Output, `error: unknown tool "missing"`) {
+		t.Errorf("unknown tool: %+v", items[1])
+	}
+	if !strings.HasPrefix(items[2].Output, "error: invalid arguments") || items[2].CallID != "call_7" {
+		t.Errorf("bad arguments: %+v", items[2])
+	}
+}
