@@ -20,6 +20,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zai-go/zai"
+	"github.com/zai-go/zai/internal/snippets"
 )
 
 // rtKey is long enough for the client's redaction to act on its echoes.
@@ -882,4 +883,17 @@ func TestRealtimeToolRunner(t *testing.T) {
 	if !strings.HasPrefix(items[2].Output, "error: invalid arguments") || items[2].CallID != "call_7" {
 		t.Errorf("bad arguments: %+v", items[2])
 	}
+}
+
+// TestRealtimeDocSnippetsCompile type-checks the Go blocks of
+// docs/realtime.md, as the README's are.
+func TestRealtimeDocSnippetsCompile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks from source")
+	}
+	snippets.Check(t, "docs/realtime.md", snippets.Config{
+		Imports:   []string{"context", "fmt", "io", "log", "testing", "github.com/zai-go/zai", "github.com/zai-go/zai/zaitest"},
+		Params:    "ctx context.Context, client *zai.Client, t *testing.T, srv *zaitest.Server, err error",
+		MinBlocks: 3,
+	})
 }
