@@ -350,4 +350,9 @@ func TestRealtimeKeyEchoed(t *testing.T) {
 	if !errors.Is(e, zai.ErrAuthentication) {
 		t.Errorf("code 1001 does not match ErrAuthentication")
 	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if s := fmt.Sprintf(verb, sess); strings.Contains(s, rtKey) || !strings.HasPrefix(s, "zai.RealtimeSession{ended: zai: realtime session closed by the server") {
+			t.Errorf("%s of the session: %s", verb, s)
+		}
+	}
 }

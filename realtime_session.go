@@ -134,6 +134,19 @@ func (s *RealtimeSession) next() (RealtimeEvent, bool) {
 	return ev, true
 }
 
+// String describes the session without its key: "zai.RealtimeSession{open}"
+// or, once it has ended, why.
+func (s *RealtimeSession) String() string {
+	if err := s.Err(); err != nil {
+		return "zai.RealtimeSession{ended: " + err.Error() + "}"
+	}
+	return "zai.RealtimeSession{open}"
+}
+
+// Format prints String for every verb, so %+v and %#v cannot reveal the
+// client's settings.
+func (s *RealtimeSession) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+
 // Err returns why the session ended, or nil while it is open.
 func (s *RealtimeSession) Err() error {
 	select {
