@@ -243,6 +243,43 @@ func TestRealtimeHeartbeatStops(t *testing.T) {
 	}
 }
 
+// TestRealtimeSlowConsumerIsNotSilence: while the reader waits for a
+// consumer slower than the silence limit, the heartbeats it cannot read yet
+// are not silence.
+func TestRealtimeSlowConsumerIsNotSilence(t *testing.T) {
+	const deltas = 40 // more than the reader holds
+	env := newRT(t, func(p *rtPeer) {
+		p.ack()
+		for range deltas {
+			p.send(`{"type":"response.text.delta","response_id":"r1","item_id":"i1","delta":"x"}`)
+		}
+		done := make(chan struct{})
+		go func() { p.drain(); close(done) }() // answers the client's close
+		for p.send(`{"type":"heartbeat"}`) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		<-done
+	}, zai.WithStreamIdleTimeout(300*time.Millisecond))
+	sess := connect(t, env, zai.RealtimeSessionConfig{})
+	n := 0
+	for ev, err := range sess.Events() {
+		if err != nil {
+			t.Fatalf("after %d deltas: %v", n, err)
+		}
+		if _, ok := ev.(*zai.RealtimeTextDelta); ok {
+			if n++; n == 1 {
+				time.Sleep(600 * time.Millisecond) // the reader fills up and waits
+			}
+			if n == deltas {
+				break
+			}
+		}
+	}
+	if err := sess.Err(); err != nil {
+		t.Fatalf("the session ended: %v", err)
+	}
+}
+
 // TestRealtimeCtxCancelledWhileEventsBlocked: a context tied to the session
 // with context.AfterFunc ends an Events loop blocked on a silent server.
 func TestRealtimeCtxCancelledWhileEventsBlocked(t *testing.T) {

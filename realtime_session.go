@@ -51,7 +51,7 @@ type RealtimeSession struct {
 	conn     *websocket.Conn
 	settings *settings
 	idle     time.Duration
-	timer    *time.Timer // restarted by every byte read
+	timer    *time.Timer // restarted by every byte read; stopped while an event waits for Events
 
 	ctx    context.Context // the socket's life: cancelled at shutdown
 	cancel context.CancelFunc
@@ -232,8 +232,12 @@ func (s *RealtimeSession) read() {
 		if cap(buf) > maxKeptBuffer {
 			buf = nil
 		}
+		// A consumer that takes its time is not a silent server: the
+		// silence timer waits while the event does.
+		s.timer.Stop()
 		select {
 		case s.events <- ev:
+			s.timer.Reset(s.idle)
 		case <-s.done:
 			return
 		}
