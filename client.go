@@ -92,6 +92,8 @@ type Client struct {
 	// QAAgent streams the answers of BigModel's Q&A agent over knowledge
 	// bases.
 	QAAgent *QAAgentService
+	// Realtime opens GLM-Realtime voice and video sessions (WebSocket).
+	Realtime *RealtimeService
 
 	opts *settings
 }
@@ -148,6 +150,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Knowledge = &KnowledgeService{client: c, Documents: &KnowledgeDocumentService{client: c}}
 	c.Retrieval = &RetrievalService{client: c}
 	c.QAAgent = &QAAgentService{client: c}
+	c.Realtime = &RealtimeService{client: c}
 	return c, nil
 }
 

@@ -58,6 +58,10 @@ const (
 	ModelGLMTTS      = "glm-tts"
 	ModelGLMTTSClone = "glm-tts-clone"
 
+	// Realtime models (Realtime.Connect).
+	ModelGLMRealtimeFlash = "glm-realtime-flash"
+	ModelGLMRealtimeAir   = "glm-realtime-air"
+
 	// Embedding, rerank, moderation and OCR models.
 	ModelEmbedding3 = "embedding-3"
 	ModelEmbedding2 = "embedding-2"

@@ -18,7 +18,7 @@ import (
 
 // verbs a service method's name may start with.
 var verbs = []string{
-	"All", "Cancel", "Clone", "Count", "Create", "Customize", "Delete", "Download", "Embed", "Generate",
+	"All", "Cancel", "Clone", "Connect", "Count", "Create", "Customize", "Delete", "Download", "Embed", "Generate",
 	"Get", "Invoke", "List", "Parse", "Read", "Recognize", "Retrieve", "Run", "Search", "Update", "Upload", "Wait",
 }
 
@@ -27,7 +27,12 @@ var verbs = []string{
 var resources = []string{
 	"AsyncResult", "AsyncTask", "Batch", "ChatCompletion", "FileObject", "FileParseTask", "Transcription",
 	"KnowledgeBase", "KnowledgeDocument",
+	"RealtimeSession",
 }
+
+// configs are parameters that are not a request body: a realtime session's
+// configuration, which the server also echoes back (session.updated).
+var configs = []string{"RealtimeSessionConfig"}
 
 // untypedConsts are the constants that are not a closed set of wire values:
 // pkg.go.dev's CONSTANTS section holds only these, and model codes.
@@ -36,12 +41,13 @@ var untypedConsts = []string{
 	"AnthropicBaseURL", "BigModelAnthropicBaseURL",
 	"EnvAPIKey", "EnvBaseURL", "Version", "DefaultMaxRetries", "DefaultPollInterval", "MaxPollInterval",
 	"MaxEmbeddingBatch", "MaxBatchResultLine", "MaxBatchFileRequests", "MaxBatchFileBytes", "DefaultSourceChannel", "WebSearchProTool",
+	"BigModelRealtimeURL",
 }
 
 // openSets are prefixes of constants that name members of open sets (any
-// string is accepted): model codes, and the agent ids and voices of
-// openNames.
-var openSets = []string{"Model"}
+// string is accepted): model codes and the voices of GLM-Realtime; and
+// openNames lists the agent ids and the text-to-speech voices.
+var openSets = []string{"Model", "RealtimeVoice"}
 
 var openNames = []string{
 	"AgentTranslation", "AgentVideoEffects", "AgentSlides",
@@ -157,7 +163,7 @@ func namingProblems(p *pkgSyntax) []string {
 				continue
 			}
 			name := id.Name
-			if name == "" || !isStruct(p, name) {
+			if name == "" || !isStruct(p, name) || slices.Contains(configs, name) {
 				continue
 			}
 			if !strings.HasSuffix(name, "Request") {

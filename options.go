@@ -29,6 +29,8 @@ type settings struct {
 	jwtTTL  time.Duration // > 0: sign JWTs
 	signer  *jwt.Signer
 
+	realtimeURL string // the WebSocket URL, if set; empty: derived from BaseURL
+
 	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
 	pollProgress func(PollProgress) // called once per poll
 	logger       *slog.Logger       // WithLogger's; Config.Logger is it behind the redactor

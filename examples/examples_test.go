@@ -29,6 +29,7 @@ var want = map[string][]string{
 	"moderate":   {`PASS   "What a lovely day for a walk."`, `REVIEW "Please review my essay." (review)`, `REJECT "How to do something unsafe" (unsafe)`, "text checks billed: 3"},
 	"parse":      {"Parse (succeeded):\n  Quarterly report\n  Revenue grew 12 %.", "ParseAsync: task task_parse_", "  poll: processing\n  poll: succeeded", "Wait (succeeded):\n  Quarterly report"},
 	"quickstart": {"chat: Echo: Say hello", "stream: Echo: Say hello", "async result: SUCCESS Echo: Say hello"},
+	"realtime":   {"heard: 你好，请用一句话介绍一下你自己。", "\nEcho: 你好，请用一句话介绍一下你自己。\n", "wrote reply.wav: "},
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},
 	"structured": {"Tomato pasta (serves 2, 20 min)", "(invalid, asked again)", "decoded: Green salad with 2 ingredients (attempt 2)"},

@@ -40,6 +40,7 @@ type Server struct {
 	nextID   int
 	seqs     map[string]int
 	state    // the stores of files, batches, voices and agent tasks
+	rt       realtimeState
 }
 
 // Option configures a Server.
@@ -82,6 +83,7 @@ func newServer(opts ...Option) *Server {
 // Close shuts the server down, ending any stalled connection.
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
+	s.rt.closeAll()
 	s.srv.Close()
 	s.removeFiles()
 }
@@ -213,6 +215,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.authorized(r.Header.Get("Authorization"), path) {
 		writeError(w, http.StatusUnauthorized, "1000", "Authentication Failed")
+		return
+	}
+	if isRealtime(req.Path) { // a WebSocket: realtime.go
+		s.serveRealtime(w, r)
 		return
 	}
 	if sc := s.take(req); sc != nil {
