@@ -914,3 +914,39 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Text-only multi-part content goes out as one string, which text models
+// take (they may refuse a part array), its parts joined as eino-ext's
+// text-only models join them; assistant text and reasoning parts alike.
+func TestTextPartsJoined(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	cm := newModel(t, srv)
+	text := func(s string) schema.MessageInputPart {
+		return schema.MessageInputPart{Type: schema.ChatMessagePartTypeText, Text: s}
+	}
+	//lint:ignore SA1019 the deprecated form must keep working
+	legacy := []schema.ChatMessagePart{{Type: schema.ChatMessagePartTypeText, Text: "old one"}, {Type: schema.ChatMessagePartTypeText, Text: "old two"}}
+	in := []*schema.Message{
+		{Role: schema.User, Content: "intro", UserInputMultiContent: []schema.MessageInputPart{text("first"), text("second")}},
+		{Role: schema.Assistant, AssistantGenMultiContent: []schema.MessageOutputPart{
+			{Type: schema.ChatMessagePartTypeReasoning, Reasoning: &schema.MessageOutputReasoning{Text: "think"}},
+			{Type: schema.ChatMessagePartTypeText, Text: "Answer one."},
+			{Type: schema.ChatMessagePartTypeReasoning, Reasoning: &schema.MessageOutputReasoning{Text: "again"}},
+			{Type: schema.ChatMessagePartTypeText, Text: "Answer two."},
+		}},
+		{Role: schema.User, MultiContent: legacy},
+		{Role: schema.User, UserInputMultiContent: []schema.MessageInputPart{text("see"),
+			{Type: schema.ChatMessagePartTypeImageURL, Image: &schema.MessageInputImage{MessagePartCommon: schema.MessagePartCommon{URL: ptr("https://example.com/a.png")}}}}},
+	}
+	if _, err := cm.Generate(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(sent(t, srv, 0)["messages"])
+	want := `[{"content":"intro\n\nfirst\n\nsecond","role":"user"},` +
+		`{"content":"Answer one.\n\nAnswer two.","reasoning_content":"think\n\nagain","role":"assistant"},` +
+		`{"content":"old one\n\nold two","role":"user"},` +
+		`{"content":[{"text":"see","type":"text"},{"image_url":{"url":"https://example.com/a.png"},"type":"image_url"}],"role":"user"}]`
+	if string(got) != want {
+		t.Fatalf("messages\n%s\nwant\n%s", got, want)
+	}
+}
