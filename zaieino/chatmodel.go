@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/cloudwego/eino/callbacks"
 	"github.com/cloudwego/eino/components"
@@ -66,19 +67,43 @@ type Config struct {
 	ResponseFormat *zai.ResponseFormat
 	// UserID identifies your end user (6-128 characters).
 	UserID string
+
+	// ImmediateText streams text the moment it arrives, even while function
+	// tools are bound. By default, while they are, Stream holds the turn's
+	// text back until its first tool call or its end, and sends the calls
+	// first: GLM often writes a sentence before its tool calls, and eino's
+	// default ReAct stream checker decides from the first chunk with
+	// content, so it would end the agent without running them. Reasoning is
+	// never held back. The price: a turn that calls no tool delivers its
+	// text when the model has finished it, as with any checker that reads
+	// to the end. Set ImmediateText when you stream with tools outside such
+	// an agent and want the text as it comes.
+	ImmediateText bool
 }
 
 // ChatModel is a Z.ai chat model for eino. It implements
 // model.ToolCallingChatModel and is safe for concurrent use: WithTools returns
-// a new model and never changes the receiver.
+// a new model and never changes the receiver. For code written against
+// eino's older model.ChatModel interface it also has BindTools and
+// BindForcedTools, which change the receiver's tools.
 type ChatModel struct {
 	client *zai.Client
 	cfg    Config
-	tools  []*schema.ToolInfo // as given to WithTools, for callbacks
-	funcs  []zai.Tool         // tools converted once, in WithTools
+	tools  atomic.Pointer[toolSet]
 }
 
-var _ model.ToolCallingChatModel = (*ChatModel)(nil)
+// toolSet is the tools bound to a model, replaced whole, never changed.
+type toolSet struct {
+	infos  []*schema.ToolInfo // as given, for callbacks
+	funcs  []zai.Tool         // converted once, when bound
+	forced bool               // BindForcedTools: the one tool must be called
+}
+
+var (
+	_ model.ToolCallingChatModel = (*ChatModel)(nil)
+	//lint:ignore SA1019 implemented for code on eino's older interface
+	_ model.ChatModel = (*ChatModel)(nil)
+)
 
 // NewChatModel returns a chat model for cfg.
 func NewChatModel(_ context.Context, cfg *Config) (*ChatModel, error) {
@@ -119,14 +144,49 @@ func clonePtr[T any](p *T) *T {
 // receiver is not changed. Each tool's parameters become a JSON Schema that
 // GLM accepts (no anyOf, oneOf or $ref).
 func (m *ChatModel) WithTools(tools []*schema.ToolInfo) (model.ToolCallingChatModel, error) {
+	ts, err := newToolSet(tools, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &ChatModel{client: m.client, cfg: m.cfg}
+	out.tools.Store(ts)
+	return out, nil
+}
+
+// BindTools offers tools to the model on every later call, for code written
+// against eino's older model.ChatModel interface (the deprecated
+// react.AgentConfig.Model, for one). It changes the receiver: a call that
+// has already started keeps the tools it started with. Prefer WithTools.
+func (m *ChatModel) BindTools(tools []*schema.ToolInfo) error {
+	ts, err := newToolSet(tools, false)
+	if err != nil {
+		return err
+	}
+	m.tools.Store(ts)
+	return nil
+}
+
+// BindForcedTools is BindTools with the tool choice forced: every later call
+// must call the tool. Z.ai forces one named function, so tools must hold
+// exactly one.
+func (m *ChatModel) BindForcedTools(tools []*schema.ToolInfo) error {
+	if len(tools) != 1 {
+		return fmt.Errorf("zaieino: Z.ai can force one named function, not a choice among %d tools", len(tools))
+	}
+	ts, err := newToolSet(tools, true)
+	if err != nil {
+		return err
+	}
+	m.tools.Store(ts)
+	return nil
+}
+
+func newToolSet(tools []*schema.ToolInfo, forced bool) (*toolSet, error) {
 	funcs, err := toZaiTools(tools)
 	if err != nil {
 		return nil, err
 	}
-	out := *m
-	out.tools = slices.Clone(tools)
-	out.funcs = funcs
-	return &out, nil
+	return &toolSet{infos: slices.Clone(tools), funcs: funcs, forced: forced}, nil
 }
 
 // GetType names the implementation for eino's callbacks and tooling
@@ -145,7 +205,7 @@ func (m *ChatModel) IsCallbacksEnabled() bool { return true }
 // POST /chat/completions
 func (m *ChatModel) Generate(ctx context.Context, input []*schema.Message, opts ...model.Option) (out *schema.Message, err error) {
 	ctx = callbacks.EnsureRunInfo(ctx, m.GetType(), components.ComponentOfChatModel)
-	c, err := m.prepare(input, false, opts)
+	c, err := m.prepare(ctx, input, false, opts)
 	ctx = callbacks.OnStart(ctx, c.cbInput)
 	defer func() {
 		if err != nil {
@@ -162,6 +222,14 @@ func (m *ChatModel) Generate(ctx context.Context, input []*schema.Message, opts 
 	if out, err = fromCompletion(resp); err != nil {
 		return nil, err
 	}
+	if mod := c.spec.messageModifier; mod != nil {
+		if out, err = mod(ctx, out, resp.RawJSON()); err != nil {
+			return nil, fmt.Errorf("zaieino: response message modifier: %w", err)
+		}
+		if out == nil {
+			return nil, errors.New("zaieino: the response message modifier returned no message")
+		}
+	}
 	callbacks.OnEnd(ctx, &model.CallbackOutput{Message: out, Config: c.cbInput.Config, TokenUsage: modelUsage(out)})
 	return out, nil
 }
@@ -175,7 +243,7 @@ func (m *ChatModel) Generate(ctx context.Context, input []*schema.Message, opts 
 // POST /chat/completions with "stream": true
 func (m *ChatModel) Stream(ctx context.Context, input []*schema.Message, opts ...model.Option) (out *schema.StreamReader[*schema.Message], err error) {
 	ctx = callbacks.EnsureRunInfo(ctx, m.GetType(), components.ComponentOfChatModel)
-	c, err := m.prepare(input, true, opts)
+	c, err := m.prepare(ctx, input, true, opts)
 	ctx = callbacks.OnStart(ctx, c.cbInput)
 	defer func() {
 		if err != nil {
@@ -201,6 +269,7 @@ func (m *ChatModel) Stream(ctx context.Context, input []*schema.Message, opts ..
 			stream.Close()
 			sw.Close()
 		}()
+		out := chunkSender{sw: sw, config: c.cbInput.Config, hold: c.functions && !m.cfg.ImmediateText}
 		var conv chunkConverter
 		for stream.Next() {
 			chunk := stream.Current()
@@ -208,13 +277,35 @@ func (m *ChatModel) Stream(ctx context.Context, input []*schema.Message, opts ..
 			if msg == nil {
 				continue
 			}
-			if sw.Send(&model.CallbackOutput{Message: msg, Config: c.cbInput.Config, TokenUsage: modelUsage(msg)}, nil) {
+			if mod := c.spec.chunkModifier; mod != nil {
+				var err error
+				if msg, err = mod(ctx, msg, chunk.RawJSON(), false); err != nil {
+					out.fail(fmt.Errorf("zaieino: response chunk modifier: %w", err))
+					return
+				}
+				if msg == nil {
+					continue
+				}
+			}
+			if !out.send(msg) {
 				return // the reader was closed
 			}
 		}
 		if err := stream.Err(); err != nil {
-			sw.Send(nil, err)
+			out.fail(err)
+			return
 		}
+		if mod := c.spec.chunkModifier; mod != nil {
+			last, err := mod(ctx, nil, nil, true)
+			if err != nil {
+				out.fail(fmt.Errorf("zaieino: response chunk modifier: %w", err))
+				return
+			}
+			if last != nil && !out.send(last) {
+				return
+			}
+		}
+		out.flush()
 	}()
 	_, sr = callbacks.OnEndWithStreamOutput(ctx, sr)
 	return schema.StreamReaderWithConvert(sr, func(o *model.CallbackOutput) (*schema.Message, error) {
@@ -227,14 +318,18 @@ func (m *ChatModel) Stream(ctx context.Context, input []*schema.Message, opts ..
 
 // call is one prepared request.
 type call struct {
-	req     zai.ChatCompletionRequest
-	opts    []zai.Option
-	cbInput *model.CallbackInput
+	req       zai.ChatCompletionRequest
+	opts      []zai.Option
+	spec      *callOptions
+	functions bool // function tools are offered
+	cbInput   *model.CallbackInput
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 // prepare builds the request from the config and the call's options. The
 // callback input is always set, so OnStart can fire even when it fails.
-func (m *ChatModel) prepare(input []*schema.Message, stream bool, opts []model.Option) (*call, error) {
+func (m *ChatModel) prepare(ctx context.Context, input []*schema.Message, stream bool, opts []model.Option) (*call, error) {
 	c := &call{cbInput: &model.CallbackInput{Messages: input}}
 	common := model.GetCommonOptions(nil, opts...)
 	spec := model.GetImplSpecificOptions(&callOptions{
@@ -278,18 +373,27 @@ func (m *ChatModel) prepare(input []*schema.Message, stream bool, opts []model.O
 	if req.Messages, err = toZaiMessages(input); err != nil {
 		return c, err
 	}
-	infos, funcs := m.tools, m.funcs
+	var infos []*schema.ToolInfo
+	var funcs []zai.Tool
+	choice := common.ToolChoice
+	if ts := m.tools.Load(); ts != nil {
+		infos, funcs = ts.infos, ts.funcs
+		if ts.forced && choice == nil {
+			choice = ptrTo(schema.ToolChoiceForced)
+		}
+	}
 	if common.Tools != nil {
 		infos = common.Tools
 		if funcs, err = toZaiTools(infos); err != nil {
 			return c, err
 		}
 	}
-	if infos, funcs, req.ToolChoice, err = applyToolChoice(infos, funcs, common.ToolChoice, common.AllowedToolNames); err != nil {
+	if infos, funcs, req.ToolChoice, err = applyToolChoice(infos, funcs, choice, common.AllowedToolNames); err != nil {
 		return c, err
 	}
 	c.cbInput.Tools = infos
-	c.cbInput.ToolChoice = common.ToolChoice
+	c.cbInput.ToolChoice = choice
+	c.functions = len(funcs) > 0
 	req.Tools = slices.Clone(funcs)
 	if spec.webSearch != nil {
 		req.Tools = append(req.Tools, zai.WebSearchTool(*spec.webSearch))
@@ -298,7 +402,11 @@ func (m *ChatModel) prepare(input []*schema.Message, stream bool, opts []model.O
 	req.ToolStream = stream && spec.toolStream
 
 	c.req = req
+	c.spec = spec
 	c.opts = append(slices.Clone(m.cfg.RequestOptions), spec.requestOptions...)
+	if spec.payloadModifier != nil {
+		c.opts = append(c.opts, zai.WithMiddleware(payloadMiddleware(ctx, input, spec.payloadModifier)))
+	}
 	if spec.thinking != nil || spec.reasoningEffort != "" {
 		c.cbInput.Extra = map[string]any{}
 		if spec.thinking != nil {
@@ -348,4 +456,72 @@ func modelUsage(msg *schema.Message) *model.TokenUsage {
 		TotalTokens:             u.TotalTokens,
 		CompletionTokensDetails: model.CompletionTokensDetails{ReasoningTokens: u.CompletionTokensDetails.ReasoningTokens},
 	}
+}
+
+// chunkSender sends message chunks down the pipe. While function tools are
+// offered (hold), it holds the turn's text back until the first tool call,
+// which it sends first, or until the turn ends: eino's default ReAct stream
+// checker decides from the first chunk with content, and GLM often writes
+// a sentence before its calls. Reasoning and chunks without content pass at
+// once; the held text keeps its order, so the joined message is the same.
+type chunkSender struct {
+	sw     *schema.StreamWriter[*model.CallbackOutput]
+	config *model.Config
+	hold   bool
+	held   []*schema.Message
+}
+
+// send reports false when the reader was closed.
+func (s *chunkSender) send(msg *schema.Message) bool {
+	if !s.hold {
+		return s.put(msg)
+	}
+	switch {
+	case len(msg.ToolCalls) > 0:
+		// The calls go first, then the text written before them, then
+		// this chunk's own text.
+		s.hold = false
+		text := msg.Content
+		calls := *msg
+		calls.Content = ""
+		if !s.put(&calls) || !s.flush() {
+			return false
+		}
+		if text != "" {
+			return s.put(&schema.Message{Role: msg.Role, Content: text})
+		}
+		return true
+	case msg.Content != "":
+		s.held = append(s.held, msg)
+		return true
+	case msg.ResponseMeta != nil && msg.ResponseMeta.FinishReason != "":
+		// The turn ended without a call: the text goes before the end.
+		s.hold = false
+		return s.flush() && s.put(msg)
+	default:
+		return s.put(msg)
+	}
+}
+
+// flush sends the held text.
+func (s *chunkSender) flush() bool {
+	held := s.held
+	s.held = nil
+	for _, msg := range held {
+		if !s.put(msg) {
+			return false
+		}
+	}
+	return true
+}
+
+// fail sends the held text, then the error.
+func (s *chunkSender) fail(err error) {
+	if s.flush() {
+		s.sw.Send(nil, err)
+	}
+}
+
+func (s *chunkSender) put(msg *schema.Message) bool {
+	return !s.sw.Send(&model.CallbackOutput{Message: msg, Config: s.config, TokenUsage: modelUsage(msg)}, nil)
 }

@@ -816,49 +816,145 @@ func TestStreamCloseEarly(t *testing.T) {
 	sr.Close()
 }
 
-// TestStreamToolCallChecker: GLM writes text before its call. eino's default
-// checker stops at the text; StreamToolCallChecker finds the call.
+// TestStreamToolCallChecker: GLM writes text before its call. eino's
+// unmodified ReAct agent, with its default checker (which decides from the
+// first chunk with content), runs the tool all the same, because the model
+// sends the call before the text it held back; so does it with
+// StreamToolCallChecker. With ImmediateText the text comes first and the
+// default checker ends the agent without running the tool.
 func TestStreamToolCallChecker(t *testing.T) {
 	script := func(srv *zaitest.Server) {
-		srv.ReplyStream(zaitest.Text("Let me check. "), zaitest.ToolCallChunk(0, "call_1", "get_weather", `{"city":"Oslo"}`),
+		srv.ReplyStream(zaitest.Reasoning("Oslo."), zaitest.Text("Let me "), zaitest.Text("check. "),
+			zaitest.ToolCallChunk(0, "call_1", "get_weather", `{"city":"Oslo"}`),
 			zaitest.Finish("tool_calls", 5, 5))
 		srv.ReplyStream(zaitest.Text("Cold."), zaitest.Finish("stop", 9, 1))
 	}
-	for _, custom := range []bool{false, true} {
-		srv := zaitest.NewServer(t)
-		script(srv)
-		w := &weather{}
-		cfg := &react.AgentConfig{
-			ToolCallingModel: newModel(t, srv),
-			ToolsConfig:      compose.ToolsNodeConfig{Tools: []tool.BaseTool{w}},
-		}
-		if custom {
-			cfg.StreamToolCallChecker = zaieino.StreamToolCallChecker
-		}
-		agent, err := react.NewAgent(context.Background(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sr, err := agent.Stream(context.Background(), []*schema.Message{schema.UserMessage("Oslo?")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		final, err := schema.ConcatMessageStream(sr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if custom && (len(w.args) != 1 || final.Content != "Cold.") {
-			t.Fatalf("with StreamToolCallChecker: tool args %q, final %q", w.args, final.Content)
-		}
-		if !custom && len(w.args) != 0 {
-			t.Fatalf("eino's default checker ran the tool: the test no longer shows the difference")
-		}
+	for _, c := range []struct {
+		name          string
+		checker       func(context.Context, *schema.StreamReader[*schema.Message]) (bool, error)
+		immediateText bool
+		wantTool      bool
+	}{
+		{"eino's default checker", nil, false, true},
+		{"StreamToolCallChecker", zaieino.StreamToolCallChecker, false, true},
+		{"StreamToolCallChecker, ImmediateText", zaieino.StreamToolCallChecker, true, true},
+		{"eino's default checker, ImmediateText", nil, true, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := zaitest.NewServer(t)
+			script(srv)
+			w := &weather{}
+			agent, err := react.NewAgent(context.Background(), &react.AgentConfig{
+				ToolCallingModel:      newModel(t, srv, func(cfg *zaieino.Config) { cfg.ImmediateText = c.immediateText }),
+				ToolsConfig:           compose.ToolsNodeConfig{Tools: []tool.BaseTool{w}},
+				StreamToolCallChecker: c.checker,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sr, err := agent.Stream(context.Background(), []*schema.Message{schema.UserMessage("Oslo?")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			final, err := schema.ConcatMessageStream(sr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ran := len(w.args) == 1 && final.Content == "Cold."
+			if ran != c.wantTool {
+				t.Fatalf("tool args %q, final %q; want the tool run: %v", w.args, final.Content, c.wantTool)
+			}
+			if ran {
+				// The turn went back whole: its text, reasoning and call.
+				asst := sent(t, srv, 1)["messages"].([]any)[1].(map[string]any)
+				if asst["content"] != "Let me check. " || asst["reasoning_content"] != "Oslo." || len(asst["tool_calls"].([]any)) != 1 {
+					t.Fatalf("assistant turn sent back: %v", asst)
+				}
+			}
+		})
 	}
 
 	has, err := zaieino.StreamToolCallChecker(context.Background(), schema.StreamReaderFromArray([]*schema.Message{{Content: "no calls"}}))
 	if err != nil || has {
 		t.Fatalf("checker = %v, %v on a reply without calls", has, err)
 	}
+}
+
+// While function tools are offered, the turn's text waits for its first
+// call (sent first) or its end; without tools it streams at once.
+func TestTextHeldUntilToolCalls(t *testing.T) {
+	chunks := func(t *testing.T, cm model.ToolCallingChatModel) []*schema.Message {
+		sr, err := cm.Stream(context.Background(), []*schema.Message{schema.UserMessage("hi")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recvAll(t, sr)
+	}
+	kinds := func(msgs []*schema.Message) string {
+		var out []string
+		for _, m := range msgs {
+			switch {
+			case len(m.ToolCalls) > 0:
+				out = append(out, "call")
+			case m.Content != "":
+				out = append(out, "text:"+m.Content)
+			case m.ReasoningContent != "":
+				out = append(out, "reasoning")
+			case m.ResponseMeta != nil:
+				out = append(out, "end")
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	script := func(srv *zaitest.Server) {
+		srv.ReplyStream(zaitest.Reasoning("Hm."), zaitest.Text("A"), zaitest.Text("B"),
+			zaitest.ToolCallChunk(0, "call_1", "get_weather", `{"city":"Oslo"}`), zaitest.Text("C"), zaitest.Finish("tool_calls", 5, 5))
+	}
+	for _, c := range []struct {
+		name  string
+		tools bool
+		cfg   func(*zaieino.Config)
+		want  string
+	}{
+		{"tools", true, nil, "reasoning call text:A text:B text:C end"},
+		{"tools, ImmediateText", true, func(c *zaieino.Config) { c.ImmediateText = true }, "reasoning text:A text:B call text:C end"},
+		{"no tools", false, nil, "reasoning text:A text:B call text:C end"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := zaitest.NewServer(t)
+			script(srv)
+			var cm model.ToolCallingChatModel = newModel(t, srv, func(cfg *zaieino.Config) {
+				if c.cfg != nil {
+					c.cfg(cfg)
+				}
+			})
+			if c.tools {
+				var err error
+				if cm, err = cm.WithTools([]*schema.ToolInfo{weatherTool()}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			msgs := chunks(t, cm)
+			if got := kinds(msgs); got != c.want {
+				t.Fatalf("chunks %s, want %s", got, c.want)
+			}
+			joined, err := schema.ConcatMessages(msgs)
+			if err != nil || joined.Content != "ABC" || len(joined.ToolCalls) != 1 {
+				t.Fatalf("joined %+v, %v", joined, err)
+			}
+		})
+	}
+	t.Run("a turn without a call", func(t *testing.T) {
+		srv := zaitest.NewServer(t)
+		srv.ReplyStream(zaitest.Text("A"), zaitest.Text("B"), zaitest.Finish("stop", 5, 2))
+		cm, err := newModel(t, srv).WithTools([]*schema.ToolInfo{weatherTool()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := kinds(chunks(t, cm)); got != "text:A text:B end" {
+			t.Fatalf("chunks %s", got)
+		}
+	})
 }
 
 func TestConfigCopied(t *testing.T) {
@@ -912,5 +1008,188 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// Text-only multi-part content goes out as one string, which text models
+// take (they may refuse a part array), its parts joined as eino-ext's
+// text-only models join them; assistant text and reasoning parts alike.
+func TestTextPartsJoined(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	cm := newModel(t, srv)
+	text := func(s string) schema.MessageInputPart {
+		return schema.MessageInputPart{Type: schema.ChatMessagePartTypeText, Text: s}
+	}
+	//lint:ignore SA1019 the deprecated form must keep working
+	legacy := []schema.ChatMessagePart{{Type: schema.ChatMessagePartTypeText, Text: "old one"}, {Type: schema.ChatMessagePartTypeText, Text: "old two"}}
+	in := []*schema.Message{
+		{Role: schema.User, Content: "intro", UserInputMultiContent: []schema.MessageInputPart{text("first"), text("second")}},
+		{Role: schema.Assistant, AssistantGenMultiContent: []schema.MessageOutputPart{
+			{Type: schema.ChatMessagePartTypeReasoning, Reasoning: &schema.MessageOutputReasoning{Text: "think"}},
+			{Type: schema.ChatMessagePartTypeText, Text: "Answer one."},
+			{Type: schema.ChatMessagePartTypeReasoning, Reasoning: &schema.MessageOutputReasoning{Text: "again"}},
+			{Type: schema.ChatMessagePartTypeText, Text: "Answer two."},
+		}},
+		{Role: schema.User, MultiContent: legacy},
+		{Role: schema.User, UserInputMultiContent: []schema.MessageInputPart{text("see"),
+			{Type: schema.ChatMessagePartTypeImageURL, Image: &schema.MessageInputImage{MessagePartCommon: schema.MessagePartCommon{URL: ptr("https://example.com/a.png")}}}}},
+	}
+	if _, err := cm.Generate(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(sent(t, srv, 0)["messages"])
+	want := `[{"content":"intro\n\nfirst\n\nsecond","role":"user"},` +
+		`{"content":"Answer one.\n\nAnswer two.","reasoning_content":"think\n\nagain","role":"assistant"},` +
+		`{"content":"old one\n\nold two","role":"user"},` +
+		`{"content":[{"text":"see","type":"text"},{"image_url":{"url":"https://example.com/a.png"},"type":"image_url"}],"role":"user"}]`
+	if string(got) != want {
+		t.Fatalf("messages\n%s\nwant\n%s", got, want)
+	}
+}
+
+// Code on eino's older model.ChatModel interface binds tools in place: the
+// deprecated react.AgentConfig.Model calls BindTools, and the agent runs
+// its tool through zaieino.
+func TestBindTools(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	cm := newModel(t, srv)
+	w := &weather{}
+	agent, err := react.NewAgent(context.Background(), &react.AgentConfig{
+		//lint:ignore SA1019 the older interface is what this test is for
+		Model:       cm,
+		ToolsConfig: compose.ToolsNodeConfig{Tools: []tool.BaseTool{w}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := agent.Generate(context.Background(), []*schema.Message{schema.UserMessage("Weather in Paris?")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.args) != 1 || !strings.HasPrefix(out.Content, "The tool returned:") {
+		t.Fatalf("tool args %q, final %q", w.args, out.Content)
+	}
+	if tools := sent(t, srv, 0)["tools"].([]any); len(tools) != 1 {
+		t.Fatalf("tools sent %v", tools)
+	}
+
+	// BindForcedTools names the one tool in tool_choice; a per-call choice
+	// still wins.
+	if err := cm.BindForcedTools([]*schema.ToolInfo{weatherTool()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cm.Generate(context.Background(), []*schema.Message{schema.UserMessage("hi")}); err != nil {
+		t.Fatal(err)
+	}
+	choice, _ := json.Marshal(sent(t, srv, 2)["tool_choice"])
+	if string(choice) != `{"function":{"name":"get_weather"},"type":"function"}` {
+		t.Fatalf("tool_choice %s", choice)
+	}
+	if _, err := cm.Generate(context.Background(), []*schema.Message{schema.UserMessage("hi")}, model.WithToolChoice(schema.ToolChoiceAllowed)); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(t, srv, 3)["tool_choice"]; got != "auto" {
+		t.Fatalf("tool_choice %v", got)
+	}
+	two := []*schema.ToolInfo{weatherTool(), {Name: "other", Desc: "Other"}}
+	if err := cm.BindForcedTools(two); err == nil {
+		t.Fatal("BindForcedTools of two tools: no error")
+	}
+}
+
+// BindTools while other goroutines call the model: each call sees one
+// whole tool set (-race checks it).
+func TestBindToolsConcurrent(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	cm := newModel(t, srv)
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if err := cm.BindTools([]*schema.ToolInfo{weatherTool()}); err != nil {
+				t.Error(err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := cm.Generate(context.Background(), []*schema.Message{schema.UserMessage("hi")}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// The modifiers of eino-ext's OpenAI model: the request body rewritten once
+// (a retry sends the same rewrite), the reply and each chunk rewritten with
+// the raw JSON at hand.
+func TestModifiers(t *testing.T) {
+	srv := zaitest.NewServer(t)
+	cm := newModel(t, srv)
+	in := []*schema.Message{schema.UserMessage("hi")}
+	var calls int
+	payload := zaieino.WithRequestPayloadModifier(func(_ context.Context, msgs []*schema.Message, raw []byte) ([]byte, error) {
+		calls++
+		var body map[string]any
+		if err := json.Unmarshal(raw, &body); err != nil {
+			return nil, err
+		}
+		body["custom_field"] = msgs[0].Content
+		return json.Marshal(body)
+	})
+	srv.ReplyError(500, "1234", "busy")
+	srv.Reply(`{"id":"c1","model":"glm-4.7","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Hello"}}],"extra_verdict":"ok"}`)
+	msg, err := cm.Generate(context.Background(), in, payload,
+		zaieino.WithRequestOptions(zai.WithMaxRetries(1)),
+		zaieino.WithResponseMessageModifier(func(_ context.Context, msg *schema.Message, raw []byte) (*schema.Message, error) {
+			var body struct {
+				Verdict string `json:"extra_verdict"`
+			}
+			if err := json.Unmarshal(raw, &body); err != nil {
+				return nil, err
+			}
+			msg.Extra = map[string]any{"verdict": body.Verdict}
+			return msg, nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Extra["verdict"] != "ok" || msg.Content != "Hello" {
+		t.Fatalf("message %+v", msg)
+	}
+	if calls != 1 || len(srv.Requests()) != 2 || sent(t, srv, 0)["custom_field"] != "hi" || sent(t, srv, 1)["custom_field"] != "hi" {
+		t.Fatalf("modifier ran %d times; bodies %v / %v", calls, sent(t, srv, 0), sent(t, srv, 1))
+	}
+
+	srv.ReplyStream(zaitest.Text("A"), zaitest.Text("B"), zaitest.Finish("stop", 1, 2))
+	var raws []string
+	sr, err := cm.Stream(context.Background(), in, zaieino.WithResponseChunkMessageModifier(
+		func(_ context.Context, msg *schema.Message, raw []byte, end bool) (*schema.Message, error) {
+			if end {
+				return &schema.Message{Role: schema.Assistant, Content: "!"}, nil
+			}
+			raws = append(raws, string(raw))
+			msg.Content = strings.ToLower(msg.Content)
+			return msg, nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined, err := schema.ConcatMessageStream(sr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if joined.Content != "ab!" || len(raws) != 3 || !strings.Contains(raws[0], `"content":"A"`) {
+		t.Fatalf("joined %q, raw chunks %q", joined.Content, raws)
+	}
+
+	// A modifier's error ends the call, before anything is sent.
+	n := len(srv.Requests())
+	_, err = cm.Generate(context.Background(), in, zaieino.WithRequestPayloadModifier(func(context.Context, []*schema.Message, []byte) ([]byte, error) {
+		return nil, errors.New("refused")
+	}))
+	if err == nil || !strings.Contains(err.Error(), "refused") || len(srv.Requests()) != n {
+		t.Fatalf("err %v, %d requests", err, len(srv.Requests())-n)
 	}
 }

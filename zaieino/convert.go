@@ -69,7 +69,7 @@ func toZaiMessage(m *schema.Message) (zai.Message, error) {
 	var err error
 	switch m.Role {
 	case schema.User, schema.System:
-		out.Parts, err = inputParts(m)
+		out.Content, out.Parts, err = inputParts(m)
 	case schema.Assistant:
 		err = assistantContent(m, &out)
 		for _, tc := range m.ToolCalls {
@@ -90,11 +90,28 @@ func toZaiMessage(m *schema.Message) (zai.Message, error) {
 	return out, err
 }
 
+// partSeparator joins text parts sent as one string, as eino-ext's models
+// that take text only (deepseek) join them.
+const partSeparator = "\n\n"
+
+// joinText joins the non-empty texts with partSeparator.
+func joinText(texts ...string) string {
+	kept := texts[:0:0]
+	for _, t := range texts {
+		if t != "" {
+			kept = append(kept, t)
+		}
+	}
+	return strings.Join(kept, partSeparator)
+}
+
 // inputParts maps multimodal user content. Content, when set beside parts,
-// becomes the first text part.
-func inputParts(m *schema.Message) ([]zai.ContentPart, error) {
+// becomes the first text part. Content made only of text goes out as one
+// string (returned with no parts), which every model takes: text models
+// may refuse a content-part array.
+func inputParts(m *schema.Message) (string, []zai.ContentPart, error) {
 	if len(m.UserInputMultiContent) == 0 && len(m.MultiContent) == 0 {
-		return nil, nil
+		return m.Content, nil, nil
 	}
 	var parts []zai.ContentPart
 	if m.Content != "" {
@@ -103,18 +120,25 @@ func inputParts(m *schema.Message) ([]zai.ContentPart, error) {
 	for _, p := range m.UserInputMultiContent {
 		part, err := inputPart(p)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		parts = append(parts, part)
 	}
 	for _, p := range m.MultiContent {
 		part, err := legacyPart(p)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		parts = append(parts, part)
 	}
-	return parts, nil
+	texts := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p.Type != zai.PartTypeText {
+			return "", parts, nil
+		}
+		texts = append(texts, p.Text)
+	}
+	return joinText(texts...), nil, nil
 }
 
 func inputPart(p schema.MessageInputPart) (zai.ContentPart, error) {
@@ -224,47 +248,48 @@ func audioFormat(mime string) string {
 }
 
 // assistantContent folds multimodal assistant output back into a message:
-// text into Content, reasoning into ReasoningContent. Media the model made
-// cannot be sent back to Z.ai, so it is an error rather than dropped.
+// text into Content, reasoning into ReasoningContent, each joined with
+// partSeparator. Media the model made cannot be sent back to Z.ai, so it is
+// an error rather than dropped.
 func assistantContent(m *schema.Message, out *zai.Message) error {
 	if len(m.AssistantGenMultiContent) == 0 {
 		return nil
 	}
-	var text, reasoning strings.Builder
-	text.WriteString(m.Content)
+	texts := []string{m.Content}
+	var reasoning []string
 	for _, p := range m.AssistantGenMultiContent {
 		switch p.Type {
 		case schema.ChatMessagePartTypeText:
-			text.WriteString(p.Text)
+			texts = append(texts, p.Text)
 		case schema.ChatMessagePartTypeReasoning:
 			if p.Reasoning != nil {
-				reasoning.WriteString(p.Reasoning.Text)
+				reasoning = append(reasoning, p.Reasoning.Text)
 			}
 		default:
 			return fmt.Errorf("assistant part type %q cannot be sent to Z.ai", p.Type)
 		}
 	}
-	out.Content = text.String()
+	out.Content = joinText(texts...)
 	if out.ReasoningContent == "" {
-		out.ReasoningContent = reasoning.String()
+		out.ReasoningContent = joinText(reasoning...)
 	}
 	return nil
 }
 
-// textOnly is the text of a tool result: Content, then any text parts.
+// textOnly is the text of a tool result: Content, then any text parts,
+// joined with partSeparator.
 func textOnly(m *schema.Message) (string, error) {
 	if len(m.UserInputMultiContent) == 0 {
 		return m.Content, nil
 	}
-	var b strings.Builder
-	b.WriteString(m.Content)
+	texts := []string{m.Content}
 	for _, p := range m.UserInputMultiContent {
 		if p.Type != schema.ChatMessagePartTypeText {
 			return "", fmt.Errorf("a tool result part of type %q cannot be sent to Z.ai (text only)", p.Type)
 		}
-		b.WriteString(p.Text)
+		texts = append(texts, p.Text)
 	}
-	return b.String(), nil
+	return joinText(texts...), nil
 }
 
 // fromCompletion maps the first choice of a completion.

@@ -73,12 +73,12 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// eino's default stream checker looks only at the first chunk with
+	// content; zaieino sends a turn's tool calls before any text GLM wrote
+	// ahead of them, so no custom checker is needed.
 	agent, err := react.NewAgent(ctx, &react.AgentConfig{
 		ToolCallingModel: cm,
 		ToolsConfig:      compose.ToolsNodeConfig{Tools: []tool.BaseTool{weather}},
-		// GLM may write a sentence before its tool calls; the default checker
-		// looks only at the first chunk.
-		StreamToolCallChecker: zaieino.StreamToolCallChecker,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package zaifantasy_test
+
+const raceEnabled = false
