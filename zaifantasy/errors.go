@@ -66,7 +66,7 @@ func apiProviderError(apiErr *zai.APIError) *fantasy.ProviderError {
 	pe := &fantasy.ProviderError{
 		Title:        title,
 		Message:      message,
-		Cause:        apiCause{apiErr},
+		Cause:        apiErr,
 		ResponseBody: apiErr.RawJSON(),
 		ErrorType:    apiErr.Code,
 		// 1261: the prompt is longer than the model takes.
@@ -94,17 +94,3 @@ func fantasyRetriesStatus(status int) bool {
 	return status == http.StatusRequestTimeout || status == http.StatusConflict ||
 		status == http.StatusTooManyRequests || status >= http.StatusInternalServerError
 }
-
-// apiCause holds the *zai.APIError as a ProviderError's cause. fantasy
-// takes any cause whose text contains "stream error:" for an HTTP/2 reset
-// and retries it, and zai-go writes an in-stream error as "zai: stream
-// error: ..."; this text says "error in stream:" instead, so a content
-// filter met inside a stream is not retried. errors.As and errors.Is see
-// the *zai.APIError through it.
-type apiCause struct{ err *zai.APIError }
-
-func (c apiCause) Error() string {
-	return strings.Replace(c.err.Error(), "stream error:", "error in stream:", 1)
-}
-
-func (c apiCause) Unwrap() error { return c.err }

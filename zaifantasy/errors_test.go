@@ -107,9 +107,9 @@ func TestTransientErrorsAreRetryable(t *testing.T) {
 	}
 }
 
-// An error event inside a 200 stream: its category decides. zai-go's text
-// for it contains "stream error:", which fantasy reads as an HTTP/2 reset;
-// the provider keeps that reading away from the content filter.
+// An error event inside a 200 stream: its category decides. fantasy reads
+// any cause whose text holds "stream error:" as an HTTP/2 reset and retries
+// it; zai-go's text for an error event never says so.
 func TestInStreamErrors(t *testing.T) {
 	for _, c := range []struct {
 		code      string

@@ -13,6 +13,7 @@ require (
 
 require (
 	github.com/charmbracelet/x/exp/slice v0.1.0 // indirect
+	github.com/coder/websocket v1.8.15 // indirect
 	github.com/go-viper/mapstructure/v2 v2.5.0 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
