@@ -87,7 +87,9 @@ func WithAgentsBaseURL(u string) Option {
 // WithHTTPClient sets the HTTP client. The default is a client with no
 // overall timeout (streams can run long) over a clone of
 // http.DefaultTransport, which refuses redirects to plain http on hosts that
-// are not loopback; a client of your own should do the same.
+// are not loopback; a client of your own should do the same. With any
+// client, a redirect to another origin (scheme, host or port) is followed
+// without the Authorization header and cookies, as curl does.
 func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) error {
 		if c == nil {

@@ -476,11 +476,13 @@ func (b *releasingBody) Close() error {
 	return err
 }
 
+// client is the HTTP client of one attempt: the configured one (or
+// http.DefaultClient) behind the redirect guard.
 func (c *Config) client() *http.Client {
 	if c.HTTPClient != nil {
-		return c.HTTPClient
+		return guardRedirects(c.HTTPClient)
 	}
-	return http.DefaultClient
+	return guardRedirects(http.DefaultClient)
 }
 
 func (c *Config) newHTTPRequest(ctx context.Context, r *Request, target string, body []byte) (*http.Request, error) {
