@@ -265,18 +265,18 @@ func WithMaxRetryDelay(d time.Duration) Option {
 // when it ends first. A slot is held for one attempt (not while waiting to
 // retry), and a stream or download keeps its slot until its body is read
 // to the end or closed, so close every stream. The limit belongs to the
-// client: given to NewClient it creates the client's slots; given to a call
-// it changes nothing (the call uses the client's slots, if any).
+// client: it is the one option that does not work for one call (a bound on
+// a single call's requests means nothing), and given to a method it fails
+// the call with ErrInvalidRequest before anything is sent.
 func WithMaxConcurrency(n int) Option {
 	return func(s *settings) error {
 		if n < 1 {
 			return invalidf("WithMaxConcurrency(%d)", n)
 		}
-		// The slots belong to the client: a call's settings copy them, and
-		// a per-call option cannot make a second set.
-		if !s.built {
-			s.Limiter = make(semaphore, n)
+		if s.built {
+			return invalidf("WithMaxConcurrency(%d) bounds a client's requests; give it to NewClient, not to one call", n)
 		}
+		s.Limiter = make(semaphore, n)
 		return nil
 	}
 }

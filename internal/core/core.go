@@ -230,8 +230,8 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 			delay = c.retryDelay(attempt, hint)
 		}
 		if r.OnAttempt != nil {
-			r.OnAttempt(Attempt{Number: attempt + 1, Response: hresp, Err: err,
-				Duration: time.Since(start), Retry: !final, Delay: delay})
+			notify(r.OnAttempt, Attempt{Number: attempt + 1, Response: hresp, Err: err,
+				Duration: time.Since(start), Retry: !final, Delay: delay}, resp)
 		}
 		if err == nil {
 			return resp, nil
@@ -245,6 +245,21 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 			return nil, fmt.Errorf("waiting to retry: %w (last error: %w)", serr, err)
 		}
 	}
+}
+
+// notify runs the attempt hook. If it panics, an open body that the call
+// would have handed out is closed first, so that its slot and connection
+// are not lost with the panic, which then goes on.
+func notify(hook func(Attempt), a Attempt, resp *Response) {
+	if resp != nil && resp.Reader != nil {
+		defer func() {
+			if p := recover(); p != nil {
+				resp.Reader.Close()
+				panic(p)
+			}
+		}()
+	}
+	hook(a)
 }
 
 // attempt makes one try. retry reports whether the failure is transient; hint
@@ -263,7 +278,16 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	if c.RequestTimeout > 0 {
 		timer = time.AfterFunc(c.RequestTimeout, func() { cancel(errAttemptTimeout) })
 	}
+	// release frees the attempt's timer, context and slot, once. Every path
+	// out of attempt that does not hand an open body to the caller calls it
+	// by the defer below, panics of a middleware or a hook included; the
+	// paths that can free them early do so.
+	released, handedOff := false, false
 	release := func() {
+		if released {
+			return
+		}
+		released = true
 		if timer != nil {
 			timer.Stop()
 		}
@@ -272,6 +296,11 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			c.Limiter.Release()
 		}
 	}
+	defer func() {
+		if !handedOff {
+			release()
+		}
+	}()
 
 	req, err := c.newHTTPRequest(actx, r, target, body)
 	if err != nil {
@@ -321,6 +350,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		}
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
 		// The body keeps the request's slot and context until it is closed.
+		handedOff = true
 		return &Response{
 			StatusCode: hresp.StatusCode,
 			Header:     hresp.Header,
@@ -377,6 +407,10 @@ func (c *Config) send(req *http.Request) (resp *http.Response, own bool, err err
 		return nil, sent == nil || !errors.Is(err, sent), err
 	case resp == nil:
 		return nil, true, errors.New("zai: a middleware returned neither a response nor an error")
+	case resp.Body == nil:
+		// http.Client never does this; a response made up by a middleware
+		// might. Reading it would be a nil dereference inside the core.
+		return nil, true, fmt.Errorf("zai: a middleware returned a %d response with a nil Body (use http.NoBody for an empty one)", resp.StatusCode)
 	}
 	return resp, false, nil
 }
