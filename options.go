@@ -152,9 +152,10 @@ func WithRequestTimeout(d time.Duration) Option {
 }
 
 // WithStreamIdleTimeout ends a stream that stays silent (no event, no
-// keep-alive) for longer than d; Err then matches ErrTimeout. It also bounds
-// the wait for a JSON body sent in place of a stream. Zero means no limit
-// (the default).
+// keep-alive) for longer than d; Err then matches ErrTimeout. It measures
+// only the time the SDK waits for the server: the time a caller spends with
+// a chunk between calls to Next does not count. It also bounds the wait for
+// a JSON body sent in place of a stream. Zero means no limit (the default).
 func WithStreamIdleTimeout(d time.Duration) Option {
 	return func(s *settings) error {
 		s.StreamIdleTimeout = d
