@@ -166,6 +166,8 @@ func defaultTransport() http.RoundTripper {
 	}
 	t = t.Clone()
 	t.MaxIdleConnsPerHost = 64
+	// A proxy's refusal of CONNECT keeps its status, for the retry rule.
+	t.OnProxyConnectResponse = core.ProxyConnectCheck
 	return t
 }
 

@@ -8,8 +8,6 @@ package core
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -312,14 +310,13 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	if err != nil {
 		release()
 		if own {
-			// The middleware's own error: final unless it asks for more.
-			retry = errors.Is(err, ErrRetryable) && ctx.Err() == nil
+			retry = c.shouldRetry(ctx, &failure{err: err, own: true})
 			c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 			return nil, retry, nil, nil, &MiddlewareError{Err: err}
 		}
 		err = c.redact(c.transportError(ctx, actx, err))
 		c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
-		return nil, isRetryableTransport(ctx, err), nil, nil, err
+		return nil, c.shouldRetry(ctx, &failure{err: err}), nil, nil, err
 	}
 	reqID := RequestID(hresp.Header)
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
@@ -327,13 +324,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		hresp.Body.Close()
 		release()
 		err = c.redact(c.DecodeError(hresp.StatusCode, hresp.Header, b))
-		retry = c.Retryable(hresp.StatusCode, err)
-		switch strings.ToLower(hresp.Header.Get("X-Should-Retry")) {
-		case "true":
-			retry = true
-		case "false":
-			retry = false
-		}
+		retry = c.shouldRetry(ctx, &failure{err: err, status: hresp.StatusCode, header: hresp.Header})
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		return nil, retry, hresp.Header, hresp, err
 	}
@@ -346,7 +337,7 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			release()
 			err := &TimeoutError{After: c.RequestTimeout, Err: context.Cause(actx)}
 			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-			return nil, ctx.Err() == nil, nil, hresp, err
+			return nil, c.shouldRetry(ctx, &failure{err: err}), nil, hresp, err
 		}
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
 		// The body keeps the request's slot and context until it is closed.
@@ -365,14 +356,14 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		// The server answered 2xx, so it did the work (and may have billed
 		// it): sending the request again could do it twice.
-		return nil, false, nil, hresp, err
+		return nil, c.shouldRetry(ctx, &failure{err: err, answered: true}), nil, hresp, err
 	}
 	release()
 	if r.Check != nil {
 		if err := r.Check(hresp.StatusCode, hresp.Header, b); err != nil {
 			err = c.redact(err)
 			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-			return nil, false, nil, hresp, err
+			return nil, c.shouldRetry(ctx, &failure{err: err, answered: true}), nil, hresp, err
 		}
 	}
 	c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
@@ -454,38 +445,6 @@ func NoRetry(err error) error { return noRetryError{err} }
 type noRetryError struct{ error }
 
 func (e noRetryError) Unwrap() error { return e.error }
-
-func isRetryableTransport(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	if errors.As(err, new(noRetryError)) || errors.As(err, new(*BodySourceError)) {
-		return false
-	}
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var recErr tls.RecordHeaderError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &recErr) {
-		return false
-	}
-	// net/http reports these with unexported errors; their text is stable.
-	// No wait fixes an invalid header or a redirect loop.
-	msg := err.Error()
-	for _, s := range permanentTransport {
-		if strings.Contains(msg, s) {
-			return false
-		}
-	}
-	return true
-}
-
-var permanentTransport = []string{
-	"invalid header field",
-	"stopped after 10 redirects",
-	"unsupported protocol scheme",
-	"no Host in request URL",
-}
 
 // BodySourceError reports that the caller's body source (a file or reader
 // being uploaded) failed while it was read. Resending cannot help.
