@@ -318,12 +318,17 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 		return nil, c.shouldRetry(ctx, &failure{err: err}), nil, nil, err
 	}
+	decodeContentEncoding(hresp)
 	reqID := RequestID(hresp.Header)
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		b, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
+		b, rerr := readErrorBody(hresp)
 		hresp.Body.Close()
 		release()
-		err = c.redact(c.DecodeError(hresp.StatusCode, hresp.Header, b))
+		err = c.DecodeError(hresp.StatusCode, hresp.Header, b)
+		if encErr := (*EncodingError)(nil); errors.As(rerr, &encErr) {
+			err = fmt.Errorf("%w (%v)", err, encErr)
+		}
+		err = c.redact(err)
 		retry = c.shouldRetry(ctx, &failure{err: err, status: hresp.StatusCode, header: hresp.Header})
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		return nil, retry, hresp.Header, hresp, err
