@@ -201,8 +201,15 @@ func (s *settings) validate() error {
 	key, signer := string(s.apiKey), s.signer
 	if signer != nil {
 		s.Auth = func() (string, error) { return "Bearer " + signer.Token(), nil }
+		// A token the server rejects is dropped, and the call tries once
+		// more with a new one.
+		s.Reauth = func(auth string) bool {
+			tok, ok := strings.CutPrefix(auth, "Bearer ")
+			return ok && signer.Reject(tok)
+		}
 	} else {
 		s.Auth = func() (string, error) { return "Bearer " + key, nil }
+		s.Reauth = nil
 	}
 	s.Redact = newRedactor(key)
 	return nil

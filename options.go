@@ -176,7 +176,9 @@ func WithMaxStreamEventSize(n int) Option {
 // WithJWTAuth signs the API key ("id.secret") into short-lived JWTs, as the
 // official SDKs do when token caching is on, instead of sending the key
 // itself. Tokens live for ttl (210 s if ttl <= 0) and are cached and renewed
-// before they expire.
+// before they expire. A token the server answers with 401 (its clock
+// disagrees, the process slept past the expiry) is dropped from the cache,
+// and the call is sent once more, at once, with a new token.
 func WithJWTAuth(ttl time.Duration) Option {
 	return func(s *settings) error {
 		if ttl <= 0 {

@@ -47,6 +47,10 @@ type Config struct {
 
 	// Auth returns the Authorization header value for one attempt.
 	Auth func() (string, error)
+	// Reauth, if set, is told the Authorization value that a 401 answered.
+	// When it drops a cached credential and reports that the next Auth will
+	// differ, the call makes one fresh attempt at once, outside MaxRetries.
+	Reauth func(authorization string) bool
 
 	MaxRetries        int
 	RequestTimeout    time.Duration
@@ -218,14 +222,19 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r.Begin != nil {
 		ctx = r.Begin(ctx, body)
 	}
-	for attempt := 0; ; attempt++ {
+	replayable := r.NewBody == nil || r.Replayable
+	reauthed := false
+	for attempt, retries := 0, 0; ; attempt++ {
 		start := time.Now()
 		resp, retry, hint, hresp, err := c.attempt(ctx, r, target, body, attempt)
-		final := err == nil || !retry || attempt >= c.MaxRetries || ctx.Err() != nil ||
-			r.NewBody != nil && !r.Replayable
+		// A 401 to a cached credential (a JWT) that Reauth dropped gets one
+		// fresh attempt per call, at once.
+		fresh := err != nil && !reauthed && replayable && ctx.Err() == nil && c.reauth(hresp)
+		reauthed = reauthed || fresh
+		final := err == nil || !fresh && (!retry || retries >= c.MaxRetries || ctx.Err() != nil || !replayable)
 		var delay time.Duration
-		if !final {
-			delay = c.retryDelay(attempt, hint)
+		if !final && !fresh {
+			delay = c.retryDelay(retries, hint)
 		}
 		if r.OnAttempt != nil {
 			notify(r.OnAttempt, Attempt{Number: attempt + 1, Response: hresp, Err: err,
@@ -237,12 +246,24 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 		if final {
 			return nil, err
 		}
+		if fresh {
+			continue
+		}
+		retries++
 		c.log(ctx, slog.LevelDebug, "zai: retrying", slog.String("path", r.Path),
 			slog.Int("attempt", attempt+1), slog.Duration("delay", delay), slog.String("error", err.Error()))
 		if serr := c.sleep(ctx, delay); serr != nil {
 			return nil, fmt.Errorf("waiting to retry: %w (last error: %w)", serr, err)
 		}
 	}
+}
+
+// reauth reports whether resp is a 401 whose credential Reauth dropped.
+func (c *Config) reauth(resp *http.Response) bool {
+	if c.Reauth == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized || resp.Request == nil {
+		return false
+	}
+	return c.Reauth(resp.Request.Header.Get("Authorization"))
 }
 
 // notify runs the attempt hook. If it panics, an open body that the call
