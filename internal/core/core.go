@@ -619,7 +619,8 @@ func (c *Config) backoff(attempt int, h http.Header) time.Duration {
 }
 
 // ServerDelay reads Retry-After-Ms, then Retry-After (seconds, fractional
-// allowed, or an HTTP date), capped at MaxServerDelay. A value too large
+// allowed, or an HTTP date, read against the response's Date header when
+// present and against now otherwise), capped at MaxServerDelay. A value too large
 // for a time.Duration (1e300 ms, Inf) is capped too, never overflowed into a
 // negative wait; NaN and negative values are ignored.
 func ServerDelay(h http.Header, now time.Time) (time.Duration, bool) {
@@ -639,6 +640,12 @@ func ServerDelay(h http.Header, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
+		// The date is on the server's clock: measure it from the server's
+		// Date when it sent one, so that a clock ahead of or behind ours
+		// does not turn "in 2 s" into the cap or into nothing.
+		if date, err := http.ParseTime(h.Get("Date")); err == nil {
+			now = date
+		}
 		return min(max(t.Sub(now), 0), MaxServerDelay), true
 	}
 	return 0, false
