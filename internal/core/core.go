@@ -576,7 +576,7 @@ func (c *Config) url(r *Request) (string, error) {
 		default:
 			v, err := query.Values(q)
 			if err != nil {
-				return "", fmt.Errorf("zai: encoding query: %w", err)
+				return "", invalid(fmt.Errorf("encoding query: %w", err))
 			}
 			vals = v
 		}
