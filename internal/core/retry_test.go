@@ -301,6 +301,22 @@ var retryCases = []retryCase{
 		c.BaseURL = "http://" + addr
 		return post()
 	}},
+	{"response headers over net/http's limit", "not HTTP", 1, func(t *testing.T, c *Config) *Request {
+		addr := rawServer(t, func(conn net.Conn) {
+			readRequestHead(conn)
+			io.WriteString(conn, "HTTP/1.1 200 OK\r\nX-Big: "+strings.Repeat("a", 11<<20)+"\r\nContent-Length: 2\r\n\r\n{}")
+		})
+		c.BaseURL = "http://" + addr
+		return post()
+	}},
+	{"two Content-Lengths", "not HTTP", 1, func(t *testing.T, c *Config) *Request {
+		addr := rawServer(t, func(conn net.Conn) {
+			readRequestHead(conn)
+			io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
+		})
+		c.BaseURL = "http://" + addr
+		return post()
+	}},
 	{"HTTP/2 header list over the peer's limit", "header-list limit", 1, func(t *testing.T, c *Config) *Request {
 		srv := httptest.NewUnstartedServer(http.HandlerFunc(ok200))
 		srv.EnableHTTP2 = true
