@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -118,19 +116,21 @@ func taskFailed(id string, res *AsyncResult) *TaskFailedError {
 //
 // GET /async-result/{id}
 func (s *AsyncResultService) Get(ctx context.Context, id string, opts ...Option) (*AsyncResult, error) {
-	if strings.TrimSpace(id) == "" {
-		return nil, invalidf("task id is empty")
+	seg, err := pathSegment("task id", id)
+	if err != nil {
+		return nil, err
 	}
 	set, err := s.client.resolve(opts)
 	if err != nil {
 		return nil, err
 	}
-	return getAsyncResult(ctx, set, id)
+	return getAsyncResult(ctx, set, seg)
 }
 
-func getAsyncResult(ctx context.Context, s *settings, id string) (*AsyncResult, error) {
+// getAsyncResult fetches the task whose id is seg, already a path segment.
+func getAsyncResult(ctx context.Context, s *settings, seg string) (*AsyncResult, error) {
 	return callWith[AsyncResult](ctx, s, &core.Request{
-		Method: http.MethodGet, Path: "/async-result/" + url.PathEscape(id),
+		Method: http.MethodGet, Path: "/async-result/" + seg,
 		// A FAIL result may carry an error object: that is the task's
 		// failure, for Wait to report, not a failed request.
 		Check: checkBody(func(b []byte) bool {
@@ -157,15 +157,16 @@ func getAsyncResult(ctx context.Context, s *settings, id string) (*AsyncResult, 
 //
 // GET /async-result/{id}, repeatedly
 func (s *AsyncResultService) Wait(ctx context.Context, id string, opts ...Option) (*AsyncResult, error) {
-	if strings.TrimSpace(id) == "" {
-		return nil, invalidf("task id is empty")
+	seg, err := pathSegment("task id", id)
+	if err != nil {
+		return nil, err
 	}
 	set, err := s.client.resolve(opts)
 	if err != nil {
 		return nil, err
 	}
 	return pollUntil(ctx, set, "task", id, func(ctx context.Context) (*AsyncResult, string, bool, error) {
-		res, err := getAsyncResult(ctx, set, id)
+		res, err := getAsyncResult(ctx, set, seg)
 		if err != nil {
 			return nil, "", false, err
 		}

@@ -189,7 +189,8 @@ func TestBatchesAllStopsOnEmptyPage(t *testing.T) {
 func TestBatchesAllStuckCursorIsAnError(t *testing.T) {
 	rec, client := newRecorder(t, respondJSON(page(true, "b1", "b2")))
 	ids, err := collect(t, client, zai.BatchListRequest{})
-	if err == nil || strings.Join(ids, ",") != "b1,b2,b1,b2" {
+	// The second page repeats the first: none of it is yielded again.
+	if err == nil || strings.Join(ids, ",") != "b1,b2" {
 		t.Fatalf("%v %v", ids, err)
 	}
 	if n := len(rec.requests()); n != 2 {

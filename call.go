@@ -304,10 +304,13 @@ func isJSON(contentType string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
-// pathSegment escapes an id for use as one path segment, refusing an empty
-// id and the dot segments that would climb the path.
+// pathSegment is the one road from an id to the path: it escapes the id as
+// one path segment ("a/b" becomes a%2Fb), and refuses an empty or blank id
+// and the dot segments that servers and proxies resolve to another route.
+// Every method that puts an id in a path calls it (TestEveryIDIsOneSegment
+// checks every method of every service).
 func pathSegment(what, id string) (string, error) {
-	if id == "" {
+	if strings.TrimSpace(id) == "" {
 		return "", invalidf("%s is empty", what)
 	}
 	if id == "." || id == ".." {

@@ -179,6 +179,8 @@ func defaultTransport() http.RoundTripper {
 	}
 	t = t.Clone()
 	t.MaxIdleConnsPerHost = 64
+	// A proxy's refusal of CONNECT keeps its status, for the retry rule.
+	t.OnProxyConnectResponse = core.ProxyConnectCheck
 	return t
 }
 
@@ -213,8 +215,15 @@ func (s *settings) validate() error {
 	key, signer := string(s.apiKey), s.signer
 	if signer != nil {
 		s.Auth = func() (string, error) { return "Bearer " + signer.Token(), nil }
+		// A token the server rejects is dropped, and the call tries once
+		// more with a new one.
+		s.Reauth = func(auth string) bool {
+			tok, ok := strings.CutPrefix(auth, "Bearer ")
+			return ok && signer.Reject(tok)
+		}
 	} else {
 		s.Auth = func() (string, error) { return "Bearer " + key, nil }
+		s.Reauth = nil
 	}
 	s.secrets = redact.New(key)
 	s.Logger = redactingLogger(s.logger, s.secrets)

@@ -107,10 +107,14 @@ func TestMaxConcurrencyStreamHoldsSlot(t *testing.T) {
 	before := env.attempts.Load()
 
 	// The open stream holds the only slot: a call waits until its context
-	// ends, and a call's own WithMaxConcurrency does not make room.
+	// ends, and a call cannot bring its own bound (it is refused).
+	_, err = env.client.Chat.Completions.Create(context.Background(), hiReq, zai.WithMaxConcurrency(5))
+	if !errors.Is(err, zai.ErrInvalidRequest) {
+		t.Fatalf("a per-call WithMaxConcurrency: err %v, want ErrInvalidRequest", err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err = env.client.Chat.Completions.Create(ctx, hiReq, zai.WithMaxConcurrency(5))
+	_, err = env.client.Chat.Completions.Create(ctx, hiReq)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v, want the context's deadline while waiting for a slot", err)
 	}

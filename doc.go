@@ -117,9 +117,12 @@
 //	case errors.Is(err, zai.ErrRateLimited): // 1302: slow down
 //	}
 //
-// Connection errors, 408, 409, 429 and 5xx are retried with backoff
-// (WithMaxRetries, default 3), honouring Retry-After, except business codes
-// that no wait can fix. A stream is never retried after its first event.
+// Connection errors, timeouts, 408, 409, 429 and 5xx are retried with
+// backoff (WithMaxRetries, default 3), honouring Retry-After, except business
+// codes that no wait can fix. A failure that would repeat is never retried: a
+// TLS handshake the server refuses, the wrong scheme for the port, a proxy's
+// 407, a request the HTTP/2 peer or net/http will not take. A stream is never
+// retried after its first event.
 // The key never appears in an error, a log line or fmt output of the client,
 // even when the server echoes it.
 //

@@ -67,8 +67,9 @@ var (
 	// ErrMissingAPIKey: no key was given and ZAI_API_KEY is empty.
 	ErrMissingAPIKey = errors.New("zai: missing API key: set ZAI_API_KEY or use WithAPIKey")
 	// ErrInvalidRequest: the SDK rejected a request before sending it
-	// (an empty model, no messages, an unreadable file, ...).
-	ErrInvalidRequest = errors.New("zai: invalid request")
+	// (an empty model, no messages, an unreadable file, a NaN in the body,
+	// ...).
+	ErrInvalidRequest = core.ErrInvalidRequest
 	// ErrInsecureBaseURL: the base URL is plain http:// to a host that is not
 	// loopback, so the key would travel in clear text.
 	ErrInsecureBaseURL = errors.New("zai: refusing to send the API key over plain http to a non-loopback host")

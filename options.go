@@ -79,7 +79,9 @@ func WithBaseURL(u string) Option {
 // WithHTTPClient sets the HTTP client. The default is a client with no
 // overall timeout (streams can run long) over a clone of
 // http.DefaultTransport, which refuses redirects to plain http on hosts that
-// are not loopback; a client of your own should do the same.
+// are not loopback; a client of your own should do the same. With any
+// client, a redirect to another origin (scheme, host or port) is followed
+// without the Authorization header and cookies, as curl does.
 func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) error {
 		if c == nil {
@@ -142,9 +144,10 @@ func WithRequestTimeout(d time.Duration) Option {
 }
 
 // WithStreamIdleTimeout ends a stream that stays silent (no event, no
-// keep-alive) for longer than d; Err then matches ErrTimeout. It also bounds
-// the wait for a JSON body sent in place of a stream. Zero means no limit
-// (the default).
+// keep-alive) for longer than d; Err then matches ErrTimeout. It measures
+// only the time the SDK waits for the server: the time a caller spends with
+// a chunk between calls to Next does not count. It also bounds the wait for
+// a JSON body sent in place of a stream. Zero means no limit (the default).
 func WithStreamIdleTimeout(d time.Duration) Option {
 	return func(s *settings) error {
 		s.StreamIdleTimeout = d
@@ -165,7 +168,9 @@ func WithMaxStreamEventSize(n int) Option {
 // WithJWTAuth signs the API key ("id.secret") into short-lived JWTs, as the
 // official SDKs do when token caching is on, instead of sending the key
 // itself. Tokens live for ttl (210 s if ttl <= 0) and are cached and renewed
-// before they expire.
+// before they expire. A token the server answers with 401 (its clock
+// disagrees, the process slept past the expiry) is dropped from the cache,
+// and the call is sent once more, at once, with a new token.
 func WithJWTAuth(ttl time.Duration) Option {
 	return func(s *settings) error {
 		if ttl <= 0 {
@@ -256,18 +261,18 @@ func WithMaxRetryDelay(d time.Duration) Option {
 // when it ends first. A slot is held for one attempt (not while waiting to
 // retry), and a stream or download keeps its slot until its body is read
 // to the end or closed, so close every stream. The limit belongs to the
-// client: given to NewClient it creates the client's slots; given to a call
-// it changes nothing (the call uses the client's slots, if any).
+// client: it is the one option that does not work for one call (a bound on
+// a single call's requests means nothing), and given to a method it fails
+// the call with ErrInvalidRequest before anything is sent.
 func WithMaxConcurrency(n int) Option {
 	return func(s *settings) error {
 		if n < 1 {
 			return invalidf("WithMaxConcurrency(%d)", n)
 		}
-		// The slots belong to the client: a call's settings copy them, and
-		// a per-call option cannot make a second set.
-		if !s.built {
-			s.Limiter = make(semaphore, n)
+		if s.built {
+			return invalidf("WithMaxConcurrency(%d) bounds a client's requests; give it to NewClient, not to one call", n)
 		}
+		s.Limiter = make(semaphore, n)
 		return nil
 	}
 }

@@ -25,8 +25,10 @@ type pageFetch[T any] func(ctx context.Context, after string) (items []T, next s
 // the cursor after ("" for the start), fetching pages as the loop needs
 // them. It stops when a page says there is no more or comes back empty. A
 // failed fetch is yielded once as (zero, err) and ends the loop; so is a
-// page that has more but no cursor, and a cursor that repeats any earlier
-// one (the starting cursor included), which would otherwise loop for ever.
+// page that has more but no cursor, and a page whose cursor repeats any
+// earlier one (the starting cursor included): such a page is the server
+// going round a cycle (A, B, A), so none of its items is yielded, since
+// the cursor is its last item, already yielded or skipped by the caller.
 // Breaking out of the loop fetches nothing more; ranging over the
 // iterator again starts again from after.
 func paginate[T any](ctx context.Context, after string, fetch pageFetch[T]) iter.Seq2[T, error] {
@@ -43,6 +45,10 @@ func paginate[T any](ctx context.Context, after string, fetch pageFetch[T]) iter
 				yield(zero, err)
 				return
 			}
+			if len(items) > 0 && next != "" && seen[next] {
+				yield(zero, fmt.Errorf("%w: page %d points to %q again", errCursorRepeated, pages, next))
+				return
+			}
 			for _, item := range items {
 				if !yield(item, nil) {
 					return
@@ -51,12 +57,8 @@ func paginate[T any](ctx context.Context, after string, fetch pageFetch[T]) iter
 			if !more || len(items) == 0 {
 				return
 			}
-			switch {
-			case next == "":
+			if next == "" {
 				yield(zero, fmt.Errorf("%w (after page %d)", errCursorMissing, pages))
-				return
-			case seen[next]:
-				yield(zero, fmt.Errorf("%w: page %d points to %q again", errCursorRepeated, pages, next))
 				return
 			}
 			seen[next] = true

@@ -53,9 +53,14 @@ func TestPaginate(t *testing.T) {
 			{"": {"a"}, "a": {"b"}, "b": {"c"}, "c": {"d"}, "d": {"b"}}, // three back
 		} {
 			var calls []string
-			_, errs := drain(paginate(context.Background(), "", pages.fetch(&calls)))
+			items, errs := drain(paginate(context.Background(), "", pages.fetch(&calls)))
 			if len(errs) != 1 || !errors.Is(errs[0], errCursorRepeated) {
 				t.Fatalf("%v: errs %v after calls %v", pages, errs, calls)
+			}
+			for i, v := range items {
+				if slices.Contains(items[:i], v) {
+					t.Fatalf("%v: %q yielded twice: %v", pages, v, items)
+				}
 			}
 			if len(calls) != len(pages) {
 				t.Fatalf("%v: %d fetches, want each page once", pages, len(calls))
@@ -65,7 +70,7 @@ func TestPaginate(t *testing.T) {
 	t.Run("the starting cursor counts as seen", func(t *testing.T) {
 		var calls []string
 		items, errs := drain(paginate(context.Background(), "s", fakePages{"s": {"a"}, "a": {"s"}}.fetch(&calls)))
-		if !slices.Equal(items, []string{"a", "s"}) || len(errs) != 1 || !errors.Is(errs[0], errCursorRepeated) {
+		if !slices.Equal(items, []string{"a"}) || len(errs) != 1 || !errors.Is(errs[0], errCursorRepeated) {
 			t.Fatalf("items %v errs %v", items, errs)
 		}
 	})

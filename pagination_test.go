@@ -27,7 +27,8 @@ func cyclingPages(t *testing.T, limit int32, byAfter map[string]string) (http.Ha
 }
 
 // A server whose cursors loop back to an earlier page (not the one just
-// fetched) must not be followed round the loop.
+// fetched) must not be followed round the loop, and the page that closes
+// the loop yields nothing: its items were yielded already.
 func TestBatchesAllStopsWhenACursorRepeats(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -40,17 +41,17 @@ func TestBatchesAllStopsWhenACursorRepeats(t *testing.T) {
 			"":   page(true, "b1", "b2"),
 			"b2": page(true, "b3", "b4"),
 			"b4": page(true, "b1", "b2"), // wraps around: next cursor b2 again
-		}, "b1,b2,b3,b4,b1,b2", 3},
+		}, "b1,b2,b3,b4", 3},
 		{"a cycle of three pages", "", map[string]string{
 			"":   page(true, "b1"),
 			"b1": page(true, "b2"),
 			"b2": page(true, "b3"),
 			"b3": page(true, "b1"),
-		}, "b1,b2,b3,b1", 4},
+		}, "b1,b2,b3", 4},
 		{"back to the starting cursor", "b0", map[string]string{
 			"b0": page(true, "b1"),
 			"b1": page(true, "b0"),
-		}, "b1,b0", 2},
+		}, "b1", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			handler, n := cyclingPages(t, 10, tc.byAfter)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -83,9 +84,10 @@ func NewStream[T any](body io.ReadCloser) *Stream[T] {
 func newStream[T any](ctx context.Context, body io.ReadCloser, requestID string, idle time.Duration, maxEvent int) *Stream[T] {
 	s := &Stream[T]{body: body, src: body, ctx: ctx, requestID: requestID, idle: idle, maxEvent: maxEvent}
 	if idle > 0 {
-		// onIdle must not touch s.timer: it may fire before AfterFunc has
-		// returned the timer.
-		s.timer = time.AfterFunc(idle, s.onIdle)
+		// The timer runs only while a Read waits for the server (idleReader),
+		// so it is made stopped. onIdle must not touch s.timer.
+		s.timer = time.AfterFunc(math.MaxInt64, s.onIdle)
+		s.timer.Stop()
 		s.src = &idleReader{r: body, timer: s.timer, idle: idle}
 	}
 	s.dec = sse.NewDecoder(s.src, maxEvent)
@@ -154,8 +156,11 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // the delta, so nothing of the answer is lost.
 type wholeBodyDecoder interface{ decodeWholeBody([]byte) error }
 
-// idleReader restarts the idle timer whenever bytes arrive, keep-alive
-// comments included: the timer measures silence, not slow generation.
+// idleReader runs the idle timer for the length of each Read of the body,
+// and only then: it measures how long the server stays silent while the
+// SDK waits for it (any bytes end the wait, keep-alive comments included),
+// never the time the caller spends between Next calls with a chunk, nor
+// slow generation as long as bytes keep coming.
 type idleReader struct {
 	r     io.Reader
 	timer *time.Timer
@@ -163,10 +168,9 @@ type idleReader struct {
 }
 
 func (r *idleReader) Read(p []byte) (int, error) {
+	r.timer.Reset(r.idle)
 	n, err := r.r.Read(p)
-	if n > 0 {
-		r.timer.Reset(r.idle)
-	}
+	r.timer.Stop()
 	return n, err
 }
 

@@ -15,14 +15,28 @@ import (
 // is a *StructuredOutputError.
 var ErrStructuredOutput = errors.New("zai: structured output invalid")
 
+// ErrTruncated: the model's reply was cut by the length limit (finish_reason
+// "length": max_tokens, or the context window) before it was complete.
+// CreateStructured returns it at once, as a *StructuredOutputError with
+// Truncated set, rather than ask again under the same limit, which would cut
+// the reply again. Raise MaxTokens, or ask for less.
+var ErrTruncated = errors.New("zai: reply truncated at the length limit")
+
 // StructuredOutputError is the error of CreateStructured when the reply is
-// still invalid after the repair turn. It matches ErrStructuredOutput.
+// still invalid after the repair turn, or cannot be repaired (no choices, a
+// reply cut at the length limit). It matches ErrStructuredOutput, and
+// ErrTruncated when Truncated is set.
 type StructuredOutputError struct {
 	// Content is the model's last reply, as received.
 	Content string
+	// Truncated reports a reply cut at the length limit (finish_reason
+	// "length"); no repair turn was asked for.
+	Truncated bool
 	// Err says why it was rejected: a JSON syntax error, a schema validation
-	// error, or a decoding error.
+	// error, a decoding error, a truncation, or a reply without choices.
 	Err error
+
+	final bool // no repair turn can help
 }
 
 // Error reports the cause.
@@ -33,8 +47,17 @@ func (e *StructuredOutputError) Error() string {
 // Unwrap returns the cause.
 func (e *StructuredOutputError) Unwrap() error { return e.Err }
 
-// Is reports whether target is ErrStructuredOutput.
-func (e *StructuredOutputError) Is(target error) bool { return target == ErrStructuredOutput }
+// Is reports whether target is ErrStructuredOutput, or ErrTruncated for a
+// truncated reply.
+func (e *StructuredOutputError) Is(target error) bool {
+	return target == ErrStructuredOutput || e.Truncated && target == ErrTruncated
+}
+
+// repairable reports whether a repair turn may fix err.
+func repairable(err error) bool {
+	var se *StructuredOutputError
+	return !errors.As(err, &se) || !se.final
+}
 
 // structuredPrompt goes into the system message. Z.ai ignores a
 // "json_schema" response format (it answers 200 and does not follow it), so
@@ -53,8 +76,11 @@ const structuredPrompt = "Answer with one JSON value that conforms to the JSON S
 // validates it against the schema, and decodes it. When the reply is
 // invalid it asks once more, appending the bad reply and a user message
 // naming the error; a reply still invalid is a *StructuredOutputError
-// (matching ErrStructuredOutput). The returned completion is the last one
-// received, also on error, so its usage can be counted.
+// (matching ErrStructuredOutput). A reply cut at the length limit
+// (finish_reason "length") is not repaired: it is returned at once as a
+// *StructuredOutputError matching ErrTruncated; nor is a reply without
+// choices. The returned completion is the last one received, also on
+// error, so its usage can be counted.
 //
 // Thinking may be on: the chain of thought arrives in reasoning_content and
 // is not part of the JSON. req is not modified.
@@ -77,7 +103,7 @@ func CreateStructured[T any](ctx context.Context, client *Client, req ChatComple
 		if err == nil {
 			return v, resp, nil
 		}
-		if attempt == 2 {
+		if attempt == 2 || !repairable(err) {
 			return zero, resp, err
 		}
 		req.Messages = append(req.Messages, msg, repairMessage(err))
@@ -156,7 +182,7 @@ func CreateStructuredStream[T any](ctx context.Context, client *Client, req Chat
 				yield(StructuredChunk[T]{Attempt: attempt, Done: true, Value: v, Completion: completion}, nil)
 				return
 			}
-			if attempt == 2 {
+			if attempt == 2 || !repairable(err) {
 				yield(StructuredChunk[T]{Attempt: attempt, Completion: completion}, err)
 				return
 			}
@@ -198,10 +224,17 @@ func repairMessage(err error) Message {
 // assistant message as received, for the repair turn.
 func decodeReply[T any](ts *typeSchema, resp *ChatCompletion) (T, Message, error) {
 	var v T
-	if len(resp.Choices) == 0 {
-		return v, Message{}, &StructuredOutputError{Err: errors.New("the reply has no choices")}
+	if resp == nil || len(resp.Choices) == 0 {
+		return v, Message{}, &StructuredOutputError{Err: errors.New("the reply has no choices"), final: true}
 	}
 	msg := resp.Choices[0].Message
+	if msg.Role == "" {
+		msg.Role = RoleAssistant // sent back in the repair turn
+	}
+	if resp.Choices[0].FinishReason == FinishReasonLength {
+		return v, msg, &StructuredOutputError{Content: msg.Content, Truncated: true, final: true,
+			Err: errors.New(`the reply was cut at the length limit (finish_reason "length")`)}
+	}
 	text := extractJSON(msg.Content)
 	var raw any
 	if err := json.Unmarshal([]byte(text), &raw); err != nil {
@@ -216,11 +249,15 @@ func decodeReply[T any](ts *typeSchema, resp *ChatCompletion) (T, Message, error
 	return v, msg, nil
 }
 
-// extractJSON returns the JSON in a reply: the inside of a code fence if
-// there is one, else the text from the first bracket to the last when the
-// whole text is not JSON (models sometimes say "Here it is:" first).
+// extractJSON returns the JSON in a reply: the whole reply when it is JSON
+// (a code fence inside one of its strings is its content), else the inside
+// of a code fence if there is one, else the text from the first bracket to
+// the last (models sometimes say "Here it is:" first).
 func extractJSON(s string) string {
 	s = strings.TrimSpace(s)
+	if json.Valid([]byte(s)) {
+		return s
+	}
 	if i := strings.Index(s, "```"); i >= 0 {
 		rest := s[i+3:]
 		// Skip the info string ("json") up to the line end.

@@ -134,6 +134,9 @@ func Replay(t testing.TB, path string) *Server {
 		if err := json.Unmarshal(b, &c); err != nil {
 			t.Fatalf("zaitest: cassette %s: %v", path, err)
 		}
+		if err := c.check(); err != nil {
+			t.Fatalf("zaitest: cassette %s: %v", path, err)
+		}
 		s.replay = newPlayer(path, c)
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))

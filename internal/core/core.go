@@ -15,8 +15,6 @@ package core
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -56,6 +54,10 @@ type Config struct {
 
 	// Auth returns the Authorization header value for one attempt.
 	Auth func() (string, error)
+	// Reauth, if set, is told the Authorization value that a 401 answered.
+	// When it drops a cached credential and reports that the next Auth will
+	// differ, the call makes one fresh attempt at once, outside MaxRetries.
+	Reauth func(authorization string) bool
 
 	MaxRetries        int
 	RequestTimeout    time.Duration
@@ -237,18 +239,23 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r.Trace != nil {
 		ctx = r.Trace.Begin(ctx, body)
 	}
-	for attempt := 0; ; attempt++ {
+	replayable := r.NewBody == nil || r.Replayable
+	reauthed := false
+	for attempt, retries := 0, 0; ; attempt++ {
 		start := time.Now()
 		resp, retry, hint, hresp, err := c.attempt(ctx, r, target, body, attempt)
-		final := err == nil || !retry || attempt >= c.MaxRetries || ctx.Err() != nil ||
-			r.NewBody != nil && !r.Replayable
+		// A 401 to a cached credential (a JWT) that Reauth dropped gets one
+		// fresh attempt per call, at once.
+		fresh := err != nil && !reauthed && replayable && ctx.Err() == nil && c.reauth(hresp)
+		reauthed = reauthed || fresh
+		final := err == nil || !fresh && (!retry || retries >= c.MaxRetries || ctx.Err() != nil || !replayable)
 		var delay time.Duration
-		if !final {
-			delay = c.retryDelay(attempt, hint)
+		if !final && !fresh {
+			delay = c.retryDelay(retries, hint)
 		}
 		if r.Trace != nil {
-			r.Trace.Attempt(Attempt{Number: attempt + 1, Response: hresp, Err: err,
-				Duration: time.Since(start), Retry: !final, Delay: delay})
+			notify(r.Trace.Attempt, Attempt{Number: attempt + 1, Response: hresp, Err: err,
+				Duration: time.Since(start), Retry: !final, Delay: delay}, resp)
 		}
 		if err == nil {
 			return resp, nil
@@ -256,12 +263,39 @@ func (c *Config) Do(ctx context.Context, r *Request) (*Response, error) {
 		if final {
 			return nil, err
 		}
+		if fresh {
+			continue
+		}
+		retries++
 		c.log(ctx, slog.LevelDebug, "zai: retrying", slog.String("path", r.Path),
 			slog.Int("attempt", attempt+1), slog.Duration("delay", delay), slog.String("error", err.Error()))
 		if serr := c.sleep(ctx, delay); serr != nil {
 			return nil, &retryWaitError{attempts: attempt + 1, err: serr, last: err}
 		}
 	}
+}
+
+// reauth reports whether resp is a 401 whose credential Reauth dropped.
+func (c *Config) reauth(resp *http.Response) bool {
+	if c.Reauth == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized || resp.Request == nil {
+		return false
+	}
+	return c.Reauth(resp.Request.Header.Get("Authorization"))
+}
+
+// notify runs the attempt hook. If it panics, an open body that the call
+// would have handed out is closed first, so that its slot and connection
+// are not lost with the panic, which then goes on.
+func notify(hook func(Attempt), a Attempt, resp *Response) {
+	if resp != nil && resp.Reader != nil {
+		defer func() {
+			if p := recover(); p != nil {
+				resp.Reader.Close()
+				panic(p)
+			}
+		}()
+	}
+	hook(a)
 }
 
 // attempt makes one try. retry reports whether the failure is transient; hint
@@ -280,7 +314,16 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	if c.RequestTimeout > 0 {
 		timer = time.AfterFunc(c.RequestTimeout, func() { cancel(errAttemptTimeout) })
 	}
+	// release frees the attempt's timer, context and slot, once. Every path
+	// out of attempt that does not hand an open body to the caller calls it
+	// by the defer below, panics of a middleware or a hook included; the
+	// paths that can free them early do so.
+	released, handedOff := false, false
 	release := func() {
+		if released {
+			return
+		}
+		released = true
 		if timer != nil {
 			timer.Stop()
 		}
@@ -289,6 +332,11 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			c.Limiter.Release()
 		}
 	}
+	defer func() {
+		if !handedOff {
+			release()
+		}
+	}()
 
 	req, err := c.newHTTPRequest(actx, r, target, body)
 	if err != nil {
@@ -300,27 +348,26 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 	if err != nil {
 		release()
 		if own {
-			// The middleware's own error: final unless it asks for more.
-			retry = errors.Is(err, ErrRetryable) && ctx.Err() == nil
+			retry = c.shouldRetry(ctx, &failure{err: err, own: true})
 			c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
 			return nil, retry, nil, nil, &MiddlewareError{Err: err}
 		}
 		err = c.transportError(ctx, actx, "", err)
 		c.logAttempt(ctx, r, n, 0, time.Since(start), "", err)
-		return nil, isRetryableTransport(ctx, err), nil, nil, err
+		return nil, c.shouldRetry(ctx, &failure{err: err}), nil, nil, err
 	}
+	decodeContentEncoding(hresp)
 	reqID := RequestID(hresp.Header)
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		b, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
+		b, rerr := readErrorBody(hresp)
 		hresp.Body.Close()
 		release()
-		err, retry = c.DecodeError(hresp.StatusCode, hresp.Header, b)
-		switch strings.ToLower(hresp.Header.Get("X-Should-Retry")) {
-		case "true":
-			retry = true
-		case "false":
-			retry = false
+		var statusRetry bool
+		err, statusRetry = c.DecodeError(hresp.StatusCode, hresp.Header, b)
+		if encErr := (*EncodingError)(nil); errors.As(rerr, &encErr) {
+			err = fmt.Errorf("%w (%v)", err, encErr)
 		}
+		retry = c.shouldRetry(ctx, &failure{err: err, status: hresp.StatusCode, header: hresp.Header, statusRetry: statusRetry})
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		return nil, retry, hresp.Header, hresp, err
 	}
@@ -333,10 +380,11 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 			release()
 			err := &TimeoutError{After: c.RequestTimeout, Err: context.Cause(actx)}
 			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-			return nil, ctx.Err() == nil, nil, hresp, err
+			return nil, c.shouldRetry(ctx, &failure{err: err}), nil, hresp, err
 		}
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
 		// The body keeps the request's slot and context until it is closed.
+		handedOff = true
 		return &Response{
 			StatusCode: hresp.StatusCode,
 			Header:     hresp.Header,
@@ -351,13 +399,13 @@ func (c *Config) attempt(ctx context.Context, r *Request, target string, body []
 		c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
 		// The server answered 2xx, so it did the work (and may have billed
 		// it): sending the request again could do it twice.
-		return nil, false, nil, hresp, err
+		return nil, c.shouldRetry(ctx, &failure{err: err, answered: true}), nil, hresp, err
 	}
 	release()
 	if r.Check != nil {
 		if err := r.Check(hresp.StatusCode, hresp.Header, b); err != nil {
 			c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, err)
-			return nil, false, nil, hresp, err
+			return nil, c.shouldRetry(ctx, &failure{err: err, answered: true}), nil, hresp, err
 		}
 	}
 	c.logAttempt(ctx, r, n, hresp.StatusCode, time.Since(start), reqID, nil)
@@ -392,6 +440,10 @@ func (c *Config) send(req *http.Request) (resp *http.Response, own bool, err err
 		return nil, sent == nil || !errors.Is(err, sent), err
 	case resp == nil:
 		return nil, true, errors.New("zai: a middleware returned neither a response nor an error")
+	case resp.Body == nil:
+		// http.Client never does this; a response made up by a middleware
+		// might. Reading it would be a nil dereference inside the core.
+		return nil, true, fmt.Errorf("zai: a middleware returned a %d response with a nil Body (use http.NoBody for an empty one)", resp.StatusCode)
 	}
 	return resp, false, nil
 }
@@ -445,38 +497,6 @@ type noRetryError struct{ error }
 
 func (e noRetryError) Unwrap() error { return e.error }
 
-func isRetryableTransport(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	if errors.As(err, new(noRetryError)) || errors.As(err, new(*BodySourceError)) {
-		return false
-	}
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var recErr tls.RecordHeaderError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &recErr) {
-		return false
-	}
-	// net/http reports these with unexported errors; their text is stable.
-	// No wait fixes an invalid header or a redirect loop.
-	msg := err.Error()
-	for _, s := range permanentTransport {
-		if strings.Contains(msg, s) {
-			return false
-		}
-	}
-	return true
-}
-
-var permanentTransport = []string{
-	"invalid header field",
-	"stopped after 10 redirects",
-	"unsupported protocol scheme",
-	"no Host in request URL",
-}
-
 // BodySourceError reports that the caller's body source (a file or reader
 // being uploaded) failed while it was read. Resending cannot help.
 type BodySourceError struct{ Err error }
@@ -500,11 +520,13 @@ func (b *releasingBody) Close() error {
 	return err
 }
 
+// client is the HTTP client of one attempt: the configured one (or
+// http.DefaultClient) behind the redirect guard.
 func (c *Config) client() *http.Client {
 	if c.HTTPClient != nil {
-		return c.HTTPClient
+		return guardRedirects(c.HTTPClient)
 	}
-	return http.DefaultClient
+	return guardRedirects(http.DefaultClient)
 }
 
 func (c *Config) newHTTPRequest(ctx context.Context, r *Request, target string, body []byte) (*http.Request, error) {
@@ -579,7 +601,7 @@ func (c *Config) url(r *Request) (string, error) {
 		default:
 			v, err := query.Values(q)
 			if err != nil {
-				return "", fmt.Errorf("zai: encoding query: %w", err)
+				return "", invalid(fmt.Errorf("encoding query: %w", err))
 			}
 			vals = v
 		}
@@ -622,7 +644,8 @@ func (c *Config) backoff(attempt int, h http.Header) time.Duration {
 }
 
 // ServerDelay reads Retry-After-Ms, then Retry-After (seconds, fractional
-// allowed, or an HTTP date), capped at MaxServerDelay. A value too large
+// allowed, or an HTTP date, read against the response's Date header when
+// present and against now otherwise), capped at MaxServerDelay. A value too large
 // for a time.Duration (1e300 ms, Inf) is capped too, never overflowed into a
 // negative wait; NaN and negative values are ignored.
 func ServerDelay(h http.Header, now time.Time) (time.Duration, bool) {
@@ -642,6 +665,12 @@ func ServerDelay(h http.Header, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
+		// The date is on the server's clock: measure it from the server's
+		// Date when it sent one, so that a clock ahead of or behind ours
+		// does not turn "in 2 s" into the cap or into nothing.
+		if date, err := http.ParseTime(h.Get("Date")); err == nil {
+			now = date
+		}
 		return min(max(t.Sub(now), 0), MaxServerDelay), true
 	}
 	return 0, false

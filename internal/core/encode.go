@@ -27,16 +27,41 @@ type ExtraMerger interface {
 
 var errNotObject = errors.New("the body is not a JSON object")
 
+// ErrInvalidRequest is the zai package's ErrInvalidRequest: a request
+// refused before it is sent.
+var ErrInvalidRequest = errors.New("zai: invalid request")
+
 // EncodeJSON encodes v, through AppendJSON when it has one, and merges extra
 // into the top-level object: a key of extra replaces the body's member in
 // place, and the others follow in sorted order. Without extra it is the
 // plain encoding. The body is encoded once; there is no round trip through
-// a map.
+// a map. A body that cannot be encoded (NaN, an infinity, a channel, a
+// MarshalJSON that fails), on any of these roads, is an error wrapping
+// ErrInvalidRequest: nothing was sent.
 func EncodeJSON(v any, extra map[string]any) ([]byte, error) {
+	b, err := encodeJSON(v, extra)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return b, nil
+}
+
+// invalid marks err as a request refused before sending, once.
+func invalid(err error) error {
+	if errors.Is(err, ErrInvalidRequest) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+}
+
+func encodeJSON(v any, extra map[string]any) ([]byte, error) {
 	var b []byte
 	var err error
 	if m, ok := v.(ExtraMerger); ok && len(extra) > 0 {
-		return m.AppendJSONMerged(nil, extra)
+		if b, err = m.AppendJSONMerged(nil, extra); err != nil {
+			return nil, fmt.Errorf("encoding request body: %w", err)
+		}
+		return b, nil
 	}
 	if a, ok := v.(JSONAppender); ok {
 		b, err = a.AppendJSON(nil)
@@ -44,7 +69,7 @@ func EncodeJSON(v any, extra map[string]any) ([]byte, error) {
 		b, err = json.Marshal(v)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("zai: encoding request body: %w", err)
+		return nil, fmt.Errorf("encoding request body: %w", err)
 	}
 	if len(extra) == 0 {
 		return b, nil
@@ -58,7 +83,7 @@ func EncodeJSON(v any, extra map[string]any) ([]byte, error) {
 func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) < 2 || b[0] != '{' {
-		return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", errNotObject)
+		return nil, fmt.Errorf("extra body needs a JSON object body: %w", errNotObject)
 	}
 	keys := make([]string, 0, len(extra))
 	values := make(map[string][]byte, len(extra))
@@ -66,7 +91,7 @@ func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 	for k, x := range extra {
 		raw, err := json.Marshal(x)
 		if err != nil {
-			return nil, fmt.Errorf("zai: encoding extra body field %q: %w", k, err)
+			return nil, fmt.Errorf("encoding extra body field %q: %w", k, err)
 		}
 		keys = append(keys, k)
 		values[k] = raw
@@ -85,7 +110,7 @@ func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 	for {
 		keyRaw, member, ok, err := s.next()
 		if err != nil {
-			return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", err)
+			return nil, fmt.Errorf("extra body needs a JSON object body: %w", err)
 		}
 		if !ok {
 			break
@@ -93,7 +118,7 @@ func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 		key := string(keyRaw[1 : len(keyRaw)-1])
 		if bytes.IndexByte(keyRaw, '\\') >= 0 {
 			if err := json.Unmarshal(keyRaw, &key); err != nil {
-				return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", err)
+				return nil, fmt.Errorf("extra body needs a JSON object body: %w", err)
 			}
 		}
 		if raw, ok := values[key]; ok {

@@ -31,7 +31,11 @@ type Signer struct {
 
 	mu      sync.Mutex
 	token   string
+	issued  time.Time // when the cached token was signed
 	refresh time.Time // when the cached token should be replaced
+	// notBefore is the earliest issue time of the next token: after a
+	// rejected token, the next one must differ even within its millisecond.
+	notBefore time.Time
 }
 
 // NewSigner splits key into id and secret. ttl is the token lifetime.
@@ -55,7 +59,10 @@ func (s *Signer) Token() string {
 	if s.token != "" && now.Before(s.refresh) {
 		return s.token
 	}
-	s.token = s.Sign(now)
+	if now.Before(s.notBefore) {
+		now = s.notBefore
+	}
+	s.token, s.issued = s.Sign(now), now
 	// Refresh with a margin so a token never expires in flight: 30 s, or a
 	// quarter of the lifetime when that is shorter.
 	s.refresh = now.Add(s.ttl - min(30*time.Second, s.ttl/4))
@@ -78,4 +85,23 @@ func (s *Signer) Sign(now time.Time) string {
 	mac := hmac.New(sha256.New, s.secret)
 	mac.Write([]byte(signing))
 	return signing + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// Reject drops token from the cache when it is the cached one, so that the
+// next Token signs a new one (issued at least a millisecond after it). It
+// reports whether the next Token will differ from token: false only for a
+// token this signer did not make lately.
+func (s *Signer) Reject(token string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case token == "":
+		return false
+	case token == s.token:
+		s.token = ""
+		s.notBefore = s.issued.Add(time.Millisecond)
+		return true
+	}
+	// Another call already replaced it, or it was never ours.
+	return s.token != "" && strings.HasPrefix(token, header+".")
 }

@@ -105,3 +105,33 @@ func TestTokenConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestRejectSignsANewTokenEvenWithinTheMillisecond(t *testing.T) {
+	now := time.UnixMilli(1_760_000_000_123)
+	s, err := NewSigner("12345678.abcdefg", 210*time.Second, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := s.Token()
+	if s.Reject("") || s.Reject("not.a.token") {
+		t.Fatal("Reject accepted a token it did not make")
+	}
+	if s.Token() != first {
+		t.Fatal("an unrelated Reject dropped the cached token")
+	}
+	if !s.Reject(first) {
+		t.Fatal("Reject of the cached token reported no change")
+	}
+	second := s.Token() // the clock has not moved
+	if second == first {
+		t.Fatal("the token after Reject is the rejected one")
+	}
+	if ts := decodePart(t, strings.Split(second, ".")[1])["timestamp"]; ts.(json.Number).String() != "1760000000124" {
+		t.Fatalf("timestamp %v, want one millisecond after the rejected token", ts)
+	}
+	// A stale token (already replaced by another call): the next Token
+	// differs from it, nothing is dropped.
+	if !s.Reject(first) || s.Token() != second {
+		t.Fatal("a stale Reject changed the cache")
+	}
+}
