@@ -26,12 +26,12 @@ import (
 // failure is one failed attempt as the retry rule sees it.
 type failure struct {
 	err    error
-	status int         // the HTTP status, 0 when no response arrived
+	status int // the HTTP status, 0 when no response arrived
 	// statusRetry is Config.DecodeError's verdict on an error status:
 	// 408, 409, 429 or 5xx, and no business code that says no wait helps.
 	statusRetry bool
-	header http.Header // the response's headers, when one arrived
-	own    bool        // err is a middleware's own, not one from the transport
+	header      http.Header // the response's headers, when one arrived
+	own         bool        // err is a middleware's own, not one from the transport
 	// answered: a 2xx arrived, so the server did the work (and may have
 	// billed it), and the failure came after (reading or checking the body).
 	answered bool
