@@ -38,27 +38,14 @@ var want = map[string][]string{
 }
 
 func TestExamplesRunWithoutKey(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	dirs, err := filepath.Glob("*/main.go")
-	if err != nil || len(dirs) == 0 {
-		t.Fatal(err, dirs)
-	}
-	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./...")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, names := builtExamples(t)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ZAI_") {
 			env = append(env, kv)
 		}
 	}
-	for _, m := range dirs {
-		name := filepath.Dir(m)
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			texts, ok := want[name]
@@ -74,7 +61,7 @@ func TestExamplesRunWithoutKey(t *testing.T) {
 			if err := cmd.Run(); err != nil {
 				t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "using the built-in fake server") {
+			if !strings.Contains(stderr.String(), "using a fake server (zaitest)") {
 				t.Errorf("no word of the fake server on stderr: %q", stderr.String())
 			}
 			for _, w := range texts {

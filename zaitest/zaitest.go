@@ -79,8 +79,12 @@ func newServer(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server down, ending any stalled connection.
+// Close shuts the server down, ending any stalled connection. Close of a
+// nil *Server does nothing, so a program can defer it after RealOrFake.
 func (s *Server) Close() {
+	if s == nil {
+		return
+	}
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
