@@ -822,7 +822,8 @@ func TestStreamToolCallChecker(t *testing.T) {
 	script := func(srv *zaitest.Server) {
 		srv.ReplyStream(zaitest.Text("Let me check. "), zaitest.ToolCallChunk(0, "call_1", "get_weather", `{"city":"Oslo"}`),
 			zaitest.Finish("tool_calls", 5, 5))
-		srv.ReplyStream(zaitest.Text("Cold."), zaitest.Finish("stop", 9, 1))
+		// eino's default checker stops at the text and never asks for this one.
+		srv.ReplyStream(zaitest.Text("Cold."), zaitest.Finish("stop", 9, 1)).AllowUnused()
 	}
 	for _, custom := range []bool{false, true} {
 		srv := zaitest.NewServer(t)

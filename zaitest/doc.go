@@ -132,8 +132,11 @@
 //
 // Reply, ReplyStream, ReplyError and ReplyDefault queue replies, taken in
 // order by the requests they match (On limits one to a route, Times repeats
-// it). Their methods bend a reply into the wire's quirks that a client
-// must survive:
+// it). A server of NewServer fails the test at its end for every scripted
+// reply no request took, naming it and the line that queued it; mark one
+// that may go unused with AllowUnused. (A server of Start belongs to no test
+// and checks nothing.) Their methods bend a reply into the wire's quirks
+// that a client must survive:
 //
 //	srv.ReplyDefault().ArgumentsAsObject()        // tool-call arguments as a JSON object
 //	srv.ReplyError(200, "1301", "unsafe")         // an error envelope with HTTP 200
