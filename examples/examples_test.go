@@ -30,9 +30,9 @@ var want = map[string][]string{
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},
 	"structured": {"Tomato pasta (serves 2, 20 min)", "(invalid, asked again)", "decoded: Green salad with 2 ingredients (attempt 2)"},
-	"tools":      {`model calls get_weather({"city":"zaitest"})`, "The tool returned: "},
+	"tools":      {`model calls get_weather({"city":"Paris"})`, `The tool returned: {"city":"Paris","temp_c":22,"sky":"clear"}`},
 	"transcribe": {"no file given: transcribing", "\nHello! This sentence was synthesised, then transcribed.\n"},
-	"translate":  {"[zh-CN] The quick brown fox jumps over the lazy dog."},
+	"translate":  {"敏捷的棕色狐狸跳过了那只懒狗。"},
 	"video":      {"submitted task", "SUCCESS after", "video: https://zaitest.invalid/videos/", "cover: "},
 	"websearch":  {"1. Result 1 for What is new in Go?", "3. Result 3"},
 }

@@ -24,10 +24,14 @@
 // Chat (POST /chat/completions) echoes the last user message:
 // "Echo: <text>". When the request offers a function tool and the last
 // message is the user's, it calls the first function tool instead
-// (id "call_zaitest_1", arguments filling the schema's required properties:
-// "zaitest" for strings, 1 for numbers, true for booleans; finish_reason
-// "tool_calls"); after a tool message it answers
-// "The tool returned: <content>". Reasoning ("The user wrote: ...") comes
+// (id "call_zaitest_1", finish_reason "tool_calls"), with arguments that
+// fill the schema's required properties as a model would from the user's
+// words: a string is the property's first enum value, else the last
+// capitalised word after the first ("Paris" in "What's the weather in
+// Paris?"), else the last word; a number is 1, a boolean true. After a tool
+// message it answers "The tool returned: <content>". Tool parameters that
+// use $ref, anyOf or oneOf get what GLM answers them: HTTP 500, code 1234
+// (the SDK's FunctionTool never sends them). Reasoning ("The user wrote: ...") comes
 // with every reply unless thinking is disabled. Usage counts words. Streams
 // send a chunk per word (reasoning first), "role":"assistant" on each, the
 // finish reason and usage on the last chunk, then [DONE]; with tool_stream
@@ -98,8 +102,11 @@
 // API sends.
 //
 // Agents (POST /v1/agents under the agents root). general_translation
-// answers "[<target_lang>] <text>" (zh-CN by default), whole or streamed
-// word by word. vidu_template_agent (custom variable "template" required)
+// answers in the target language (zh-CN by default) for a few phrases it
+// knows in English, Chinese, French, German, Spanish and Japanese ("Good
+// morning", "Thank you", "Where is the train station?" and "The quick
+// brown fox jumps over the lazy dog."), and "[<target_lang>] <text>" for
+// any other text, whole or streamed word by word. vidu_template_agent (custom variable "template" required)
 // answers "pending" with an async_id; POST /v1/agents/async-result is
 // "pending" for WithTaskPolls polls, then "success" with a video_url.
 // slides_glm_agent adds a slide per call to a conversation: a thinking, a

@@ -94,7 +94,7 @@ func TestDefaultToolCallRoundTrip(t *testing.T) {
 			acc.Add(c)
 		}
 		msg := acc.Completion().Choices[0].Message
-		if len(msg.ToolCalls) != 1 || msg.ToolCalls[0].Function.Name != "get_weather" || msg.ToolCalls[0].Function.Arguments != `{"city":"zaitest","days":1}` {
+		if len(msg.ToolCalls) != 1 || msg.ToolCalls[0].Function.Name != "get_weather" || msg.ToolCalls[0].Function.Arguments != `{"city":"Paris","days":1}` {
 			t.Fatalf("tool_stream=%v: %+v", toolStream, msg.ToolCalls)
 		}
 		r.Messages = append(r.Messages, msg, zai.ToolMessage(msg.ToolCalls[0].ID, "22 C"))
