@@ -12,6 +12,10 @@
 //	... // call your code with client
 //	req := srv.Requests()[0]                   // what was sent
 //
+// NewServer closes the server when the test ends. Start runs one outside a
+// test, and RealOrFake gives a program (a demo, an example to copy) the real
+// API when ZAI_API_KEY is set and a fake server otherwise.
+//
 // # Defaults
 //
 // Without a script every endpoint answers deterministically. Ids are
