@@ -36,6 +36,7 @@ func nestedModules(t *testing.T) []string {
 // pseudo-version whose commit is in this repository's history, with the
 // commit time Go would give it.
 func TestNestedModulesRequireARealRoot(t *testing.T) {
+	t.Parallel()
 	git := gitHistory(t)
 	for _, m := range nestedModules(t) {
 		b, err := os.ReadFile(m)
@@ -140,4 +141,91 @@ func checkRootVersion(v string, git gitFunc) error {
 		return fmt.Errorf("commit %s was made at %s (UTC), not %s", m[2], want, m[1])
 	}
 	return nil
+}
+
+// TestPinRootScript runs scripts/pin-root.sh in a repository of its own: it
+// pins every nested module to the newest commit that changed the root
+// module (not one that changed only a nested module), in both require
+// forms, leaves other requires alone, and --check tells a stale pin.
+func TestPinRootScript(t *testing.T) {
+	t.Parallel() // it mostly waits for git and bash
+	for _, tool := range []string{"bash", "git", "sed", "date"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip("no", tool)
+		}
+	}
+	script, err := os.ReadFile("scripts/pin-root.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(env []string, name string, args ...string) (string, error) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Env = append(append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+			"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"), env...)
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	commit := func(when, msg string) string {
+		t.Helper()
+		date := []string{"GIT_AUTHOR_DATE=" + when, "GIT_COMMITTER_DATE=" + when}
+		if out, err := run(date, "git", "add", "-A"); err != nil {
+			t.Fatal(out)
+		}
+		if out, err := run(date, "git", "commit", "-q", "-m", msg); err != nil {
+			t.Fatal(out)
+		}
+		hash, err := run(nil, "git", "rev-parse", "HEAD")
+		if err != nil {
+			t.Fatal(hash)
+		}
+		return hash
+	}
+	write("scripts/pin-root.sh", string(script))
+	write("go.mod", "module github.com/zai-go/zai\n\ngo 1.24\n")
+	write("zai.go", "package zai\n")
+	write("one/go.mod", "module github.com/zai-go/zai/one\n\ngo 1.24\n\nrequire github.com/zai-go/zai v0.0.0-00010101000000-000000000000\n\nreplace github.com/zai-go/zai => ../\n")
+	write("two/go.mod", "module github.com/zai-go/zai/two\n\ngo 1.24\n\nrequire (\n\tgithub.com/zai-go/zai v0.0.0\n\tgithub.com/zai-go/zai/one v0.1.0\n)\n\nreplace github.com/zai-go/zai => ../\n")
+	if out, err := run(nil, "git", "init", "-q"); err != nil {
+		t.Fatal(out)
+	}
+	rootCommit := commit("2026-03-04T05:06:07+08:00", "root")
+	write("one/one.go", "package one\n")
+	commit("2026-03-05T00:00:00Z", "only a nested module")
+
+	if out, err := run(nil, "bash", "scripts/pin-root.sh"); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := "v0.0.0-20260303210607-" + rootCommit[:12] // the commit time in UTC
+	for _, m := range []string{"one/go.mod", "two/go.mod"} {
+		b, err := os.ReadFile(filepath.Join(dir, m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rootRequire.FindSubmatch(b); got == nil || string(got[1]) != want {
+			t.Errorf("%s:\n%s\nwant github.com/zai-go/zai %s", m, b, want)
+		}
+		if m == "two/go.mod" && !strings.Contains(string(b), "github.com/zai-go/zai/one v0.1.0") {
+			t.Errorf("another require changed:\n%s", b)
+		}
+	}
+	if out, err := run(nil, "bash", "scripts/pin-root.sh", "--check"); err != nil {
+		t.Fatalf("--check after pinning: %v: %s", err, out)
+	}
+	write("zai.go", "package zai\n\n// Changed.\n")
+	commit("2026-03-06T00:00:00Z", "root again")
+	if out, err := run(nil, "bash", "scripts/pin-root.sh", "--check"); err == nil || !strings.Contains(out, "one/go.mod requires github.com/zai-go/zai "+want) {
+		t.Fatalf("--check of a stale pin: %v: %s", err, out)
+	}
 }
