@@ -1,6 +1,7 @@
 package examples_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"os"
@@ -49,13 +50,14 @@ func buildExamples(goTool string) (string, []string, error) {
 	}
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("zai-go-examples-%x", sha256.Sum256([]byte(repo)))[:len("zai-go-examples-")+12])
 	mod := filepath.Join(dir, "mod")
-	if err := os.RemoveAll(mod); err != nil {
-		return "", nil, err
-	}
+	// Files are replaced only when they change, each at once (a rename),
+	// so that two test runs at the same time see whole files.
 	var names []string
+	keep := map[string]bool{"go.mod": true, "go.sum": true}
 	for _, m := range mains {
 		name := filepath.Dir(m)
 		names = append(names, name)
+		keep[name] = true
 		files, err := filepath.Glob(filepath.Join(name, "*.go"))
 		if err != nil {
 			return "", nil, err
@@ -71,14 +73,25 @@ func buildExamples(goTool string) (string, []string, error) {
 			if err != nil {
 				return "", nil, err
 			}
-			if err := os.WriteFile(filepath.Join(mod, f), b, 0o644); err != nil {
+			if err := writeIfChanged(filepath.Join(mod, f), b); err != nil {
 				return "", nil, err
 			}
 		}
 	}
-	gomod := "module example.com/copied\n\ngo 1.24\n\nreplace github.com/zai-go/zai => " + repo + "\n"
-	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return "", nil, err
+	old, _ := os.ReadDir(mod)
+	for _, e := range old {
+		if e.IsDir() && !keep[e.Name()] {
+			os.RemoveAll(filepath.Join(mod, e.Name())) // an example since removed
+		}
+	}
+	// The module a user would make: a replace to the repository, then
+	// go mod tidy (which adds the requires, and rewrites nothing when
+	// nothing changed).
+	replace := "replace github.com/zai-go/zai => " + repo + "\n"
+	if b, err := os.ReadFile(filepath.Join(mod, "go.mod")); err != nil || !strings.Contains(string(b), replace) {
+		if err := writeIfChanged(filepath.Join(mod, "go.mod"), []byte("module example.com/copied\n\ngo 1.24\n\n"+replace)); err != nil {
+			return "", nil, err
+		}
 	}
 	bin := filepath.Join(dir, "bin")
 	for _, args := range [][]string{{"mod", "tidy"}, {"build", "-o", bin + string(filepath.Separator), "./..."}} {
@@ -90,4 +103,26 @@ func buildExamples(goTool string) (string, []string, error) {
 		}
 	}
 	return bin, names, nil
+}
+
+// writeIfChanged replaces the file at path with b, unless it holds b.
+func writeIfChanged(path string, b []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
