@@ -586,8 +586,16 @@ type MCP struct {
 
 // FunctionTool returns a function tool. parameters is a JSON Schema object
 // (a map, a struct or json.RawMessage); nil sends none.
+//
+// GLM answers HTTP 500 (code 1234) to parameters that use $ref, anyOf or
+// oneOf, so FunctionTool replaces such a schema with its CleanSchema form
+// ($ref inlined, an anyOf or oneOf of a type and null folded into the type)
+// and keeps any other schema as it is. A schema that cannot be rewritten (an
+// anyOf of two types, a recursive $ref) is kept, and the request that
+// carries it is refused before sending with an error wrapping
+// ErrInvalidRequest that names the keyword.
 func FunctionTool(name, description string, parameters any) Tool {
-	return Tool{Type: ToolTypeFunction, Function: &FunctionDefinition{Name: name, Description: description, Parameters: parameters}}
+	return Tool{Type: ToolTypeFunction, Function: &FunctionDefinition{Name: name, Description: description, Parameters: glmParameters(parameters)}}
 }
 
 // WebSearchTool returns the built-in web search tool.
@@ -1083,6 +1091,9 @@ func (r *ChatCompletionRequest) validate() error {
 		return err
 	}
 	if err := checkAlwaysThinking(r.Model, r.Thinking, r.ReasoningEffort); err != nil {
+		return err
+	}
+	if err := checkToolSchemas(r.Tools); err != nil {
 		return err
 	}
 	if x := r.Extra; x != nil {

@@ -32,7 +32,7 @@ func ExampleRealtimeService_Connect() {
 	defer sess.Close()
 
 	go func() { // the microphone: a question, then silence
-		sess.AppendAudio(ctx, zaitest.Speech("What is the weather like?"))
+		sess.AppendAudio(ctx, zaitest.Speech("What is the weather like in Paris?"))
 		sess.AppendAudio(ctx, make([]byte, 4800))
 	}()
 	speaker := io.Discard // plays 24 kHz 16-bit mono PCM
@@ -60,9 +60,9 @@ func ExampleRealtimeService_Connect() {
 		}
 	}
 	// Output:
-	// user:  What is the weather like?
-	// tool:  get_weather {"City":"zaitest"}
-	// model: The tool returned: "sunny in zaitest"
+	// user:  What is the weather like in Paris?
+	// tool:  get_weather {"City":"Paris"}
+	// model: The tool returned: "sunny in Paris"
 }
 
 // A turn with client VAD (the API's default): append the turn's audio,

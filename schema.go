@@ -139,8 +139,9 @@ const maxSchemaDepth = 64
 // outside the schema, and an anyOf or oneOf with two or more non-null
 // alternatives are errors: GLM has no way to express them.
 //
-// FunctionTool does not call CleanSchema; call it on a hand-written or
-// generated schema before passing it there.
+// FunctionTool calls CleanSchema on a schema that uses a keyword GLM
+// refuses ($ref, anyOf, oneOf) and keeps any other as it is; call it
+// yourself for a Tool you build without FunctionTool.
 func CleanSchema(schema any) (map[string]any, error) {
 	root, err := schemaMap(schema)
 	if err != nil || root == nil {

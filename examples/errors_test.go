@@ -18,19 +18,7 @@ import (
 // its key: each must exit with status 1 and say what went wrong on stderr
 // in one "error: ..." line, with no log timestamp.
 func TestExamplesFailCleanly(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	dirs, err := filepath.Glob("*/main.go")
-	if err != nil || len(dirs) == 0 {
-		t.Fatal(err, dirs)
-	}
-	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./...")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, names := builtExamples(t)
 	srv := zaitest.NewServer(t) // accepts zaitest.DefaultAPIKey only
 	env := []string{"ZAI_API_KEY=wrong.key", "ZAI_BASE_URL=" + srv.URL()}
 	for _, kv := range os.Environ() {
@@ -39,8 +27,7 @@ func TestExamplesFailCleanly(t *testing.T) {
 		}
 	}
 	timestamp := regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d`)
-	for _, m := range dirs {
-		name := filepath.Dir(m)
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

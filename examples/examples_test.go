@@ -33,35 +33,22 @@ var want = map[string][]string{
 	"speak":      {"wrote speech.wav: ", "bytes of audio/wav"},
 	"stream":     {"--- reasoning", "--- answer\nEcho: Why is the sky blue?", "--- finish: stop"},
 	"structured": {"Tomato pasta (serves 2, 20 min)", "(invalid, asked again)", "decoded: Green salad with 2 ingredients (attempt 2)"},
-	"tools":      {`model calls get_weather({"city":"zaitest"})`, "The tool returned: "},
+	"tools":      {`model calls get_weather({"city":"Paris"})`, `The tool returned: {"city":"Paris","temp_c":22,"sky":"clear"}`},
 	"transcribe": {"no file given: transcribing", "\nHello! This sentence was synthesised, then transcribed.\n"},
-	"translate":  {"[zh-CN] The quick brown fox jumps over the lazy dog."},
+	"translate":  {"敏捷的棕色狐狸跳过了那只懒狗。"},
 	"video":      {"submitted task", "SUCCESS after", "video: https://zaitest.invalid/videos/", "cover: "},
 	"websearch":  {"1. Result 1 for What is new in Go?", "3. Result 3"},
 }
 
 func TestExamplesRunWithoutKey(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	dirs, err := filepath.Glob("*/main.go")
-	if err != nil || len(dirs) == 0 {
-		t.Fatal(err, dirs)
-	}
-	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./...")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, names := builtExamples(t)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ZAI_") {
 			env = append(env, kv)
 		}
 	}
-	for _, m := range dirs {
-		name := filepath.Dir(m)
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			texts, ok := want[name]
@@ -77,7 +64,7 @@ func TestExamplesRunWithoutKey(t *testing.T) {
 			if err := cmd.Run(); err != nil {
 				t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "using the built-in fake server") {
+			if !strings.Contains(stderr.String(), "using a fake server (zaitest)") {
 				t.Errorf("no word of the fake server on stderr: %q", stderr.String())
 			}
 			for _, w := range texts {

@@ -190,7 +190,7 @@ func TestConcatStreamEqualsGenerate(t *testing.T) {
 			t.Fatal(err)
 		}
 		gen := compare(t, cm, user)
-		if len(gen.ToolCalls) != 1 || gen.ToolCalls[0].Function.Arguments != `{"city":"zaitest"}` || *gen.ToolCalls[0].Index != 0 {
+		if len(gen.ToolCalls) != 1 || gen.ToolCalls[0].Function.Arguments != `{"city":"Paris"}` || *gen.ToolCalls[0].Index != 0 {
 			t.Fatalf("tool calls = %+v", gen.ToolCalls)
 		}
 		if got := sent(t, srv, 1); got["tool_stream"] != true {
@@ -374,7 +374,7 @@ func TestReActAgentGenerate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `The tool returned: {"city":"zaitest","sky":"clear","temp_c":22}`; out.Content != want {
+	if want := `The tool returned: {"city":"Paris","sky":"clear","temp_c":22}`; out.Content != want {
 		t.Fatalf("final = %q, want %q", out.Content, want)
 	}
 	if len(srv.Requests()) != 2 {
@@ -827,7 +827,8 @@ func TestStreamToolCallChecker(t *testing.T) {
 		srv.ReplyStream(zaitest.Reasoning("Oslo."), zaitest.Text("Let me "), zaitest.Text("check. "),
 			zaitest.ToolCallChunk(0, "call_1", "get_weather", `{"city":"Oslo"}`),
 			zaitest.Finish("tool_calls", 5, 5))
-		srv.ReplyStream(zaitest.Text("Cold."), zaitest.Finish("stop", 9, 1))
+		// eino's default checker stops at the text and never asks for this one.
+		srv.ReplyStream(zaitest.Text("Cold."), zaitest.Finish("stop", 9, 1)).AllowUnused()
 	}
 	for _, c := range []struct {
 		name          string

@@ -112,7 +112,7 @@ func ExampleChatModel_WithTools() {
 	}
 	fmt.Println(msg.ResponseMeta.FinishReason)
 	// Output:
-	// 0 call_zaitest_1 get_weather {"city":"zaitest"}
+	// 0 call_zaitest_1 get_weather {"city":"Paris"}
 	// tool_calls
 }
 

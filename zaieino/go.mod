@@ -5,7 +5,7 @@ go 1.24
 require (
 	github.com/cloudwego/eino v0.9.13
 	github.com/eino-contrib/jsonschema v1.0.3
-	github.com/zai-go/zai v0.0.0-00010101000000-000000000000
+	github.com/zai-go/zai v0.0.0-20261206223242-4c02246fff4e
 	go.uber.org/goleak v1.3.0
 )
 

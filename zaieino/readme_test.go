@@ -7,13 +7,10 @@ import (
 	"github.com/zai-go/zai/internal/snippets"
 )
 
-// TestReadmeSnippetsCompile type-checks the root README's eino blocks
-// against this module, and fails on a dropped or unchecked error.
+// TestReadmeSnippetsCompile type-checks the blocks of docs/eino.md against
+// this module, and fails on a dropped or unchecked error.
 func TestReadmeSnippetsCompile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("type-checks from source")
-	}
-	snippets.Check(t, "../README.md", snippets.Config{
+	snippets.Check(t, "../docs/eino.md", snippets.Config{
 		Select: func(src string) bool { return strings.Contains(src, "zaieino.") },
 		Imports: []string{
 			"context", "errors", "fmt",

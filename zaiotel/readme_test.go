@@ -7,13 +7,10 @@ import (
 	"github.com/zai-go/zai/internal/snippets"
 )
 
-// TestReadmeSnippetsCompile type-checks the root README's OpenTelemetry
-// blocks against this module, and fails on a dropped or unchecked error.
+// TestReadmeSnippetsCompile type-checks the blocks of docs/opentelemetry.md
+// against this module, and fails on a dropped or unchecked error.
 func TestReadmeSnippetsCompile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("type-checks from source")
-	}
-	snippets.Check(t, "../README.md", snippets.Config{
+	snippets.Check(t, "../docs/opentelemetry.md", snippets.Config{
 		Select: func(src string) bool { return strings.Contains(src, "zaiotel.") },
 		Imports: []string{
 			"context", "fmt",

@@ -104,8 +104,9 @@ func textItem(s string) map[string]any { return map[string]any{"type": "text", "
 
 // agentInvoke answers POST /v1/agents for the agents the SDK types:
 //
-//   - general_translation: "[<target_lang>] <text>" (target zh-CN by
-//     default), whole or streamed word by word;
+//   - general_translation: the text in the target language (zh-CN by
+//     default) when the phrasebook has it, else "[<target_lang>] <text>",
+//     whole or streamed word by word;
 //   - vidu_template_agent: status "pending" and an async_id (custom
 //     variable "template" required);
 //   - slides_glm_agent: a thinking, a tool (insert_page) and an answer phase,
@@ -130,7 +131,10 @@ func (s *Server) agentInvoke(w http.ResponseWriter, req *Request) {
 		if target == "" {
 			target = "zh-CN"
 		}
-		out := fmt.Sprintf("[%s] %s", target, text)
+		out, ok := translate(text, target)
+		if !ok {
+			out = fmt.Sprintf("[%s] %s", target, text)
+		}
 		usage := map[string]int{"prompt_tokens": words(text) + 1, "completion_tokens": words(out),
 			"total_tokens": words(text) + 1 + words(out), "total_calls": 1}
 		if !stream {
@@ -283,4 +287,30 @@ func AgentPhase(phase, text string) any {
 		c["status"] = "success"
 	}
 	return c
+}
+
+// phrasebook holds a few sentences in several languages, so that the
+// translation agent's default answer reads like a translation.
+var phrasebook = []map[string]string{
+	{"en": "Good morning", "zh-CN": "早上好", "fr": "Bonjour", "de": "Guten Morgen", "es": "Buenos días", "ja": "おはようございます"},
+	{"en": "Thank you", "zh-CN": "谢谢", "fr": "Merci", "de": "Danke", "es": "Gracias", "ja": "ありがとうございます"},
+	{"en": "Where is the train station?", "zh-CN": "火车站在哪里？", "fr": "Où est la gare ?", "de": "Wo ist der Bahnhof?", "es": "¿Dónde está la estación de tren?", "ja": "駅はどこですか？"},
+	{"en": "The quick brown fox jumps over the lazy dog.", "zh-CN": "敏捷的棕色狐狸跳过了那只懒狗。",
+		"fr": "Le renard brun rapide saute par-dessus le chien paresseux.", "de": "Der schnelle braune Fuchs springt über den faulen Hund.",
+		"es": "El rápido zorro marrón salta sobre el perro perezoso.", "ja": "素早い茶色の狐がのろまな犬を飛び越える。"},
+}
+
+// translate finds text (in any language, case and surrounding space
+// ignored) in the phrasebook and returns it in lang.
+func translate(text, lang string) (string, bool) {
+	text = strings.TrimSpace(text)
+	for _, p := range phrasebook {
+		for _, s := range p {
+			if strings.EqualFold(s, text) {
+				out, ok := p[lang]
+				return out, ok
+			}
+		}
+	}
+	return "", false
 }

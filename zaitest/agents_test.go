@@ -15,8 +15,20 @@ func TestAgentTranslation(t *testing.T) {
 	srv := zaitest.NewServer(t)
 	client := srv.Client()
 	res, err := client.Agents.Invoke(ctx, zai.NewTranslationRequest("Good morning", zai.TranslationVariables{TargetLang: "fr"}))
-	if err != nil || res.Text() != "[fr] Good morning" || res.Status != zai.AgentStatusSuccess || res.Usage.TotalCalls != 1 {
+	if err != nil || res.Text() != "Bonjour" || res.Status != zai.AgentStatusSuccess || res.Usage.TotalCalls != 1 {
 		t.Fatalf("%v %+v", err, res)
+	}
+	// A phrase of the phrasebook in any of its languages; the server's
+	// default target is zh-CN.
+	for text, want := range map[string]string{" 早上好 ": "Good morning", "the quick brown fox jumps over the lazy dog.": "敏捷的棕色狐狸跳过了那只懒狗。"} {
+		target := "en"
+		if want != "Good morning" {
+			target = ""
+		}
+		res, err := client.Agents.Invoke(ctx, zai.NewTranslationRequest(text, zai.TranslationVariables{TargetLang: target}))
+		if err != nil || res.Text() != want {
+			t.Fatalf("%q: %v %q, want %q", text, err, res.Text(), want)
+		}
 	}
 	if reqs := srv.Requests(); reqs[0].Path != "/v1/agents" {
 		t.Fatalf("agents path %q", reqs[0].Path)

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zai-go/zai"
 )
@@ -77,7 +79,7 @@ func (c *chatRequest) reply() (content, reasoning string, call *zai.ToolCall) {
 	}
 	for _, t := range c.Tools {
 		if t.Type == zai.ToolTypeFunction && t.Function != nil && last.Role == zai.RoleUser {
-			args, _ := json.Marshal(exampleArgs(t.Function.Parameters))
+			args, _ := json.Marshal(exampleArgs(t.Function.Parameters, last.Content))
 			return "", reasoning, &zai.ToolCall{ID: "call_zaitest_1", Type: "function",
 				Function: zai.FunctionCall{Name: t.Function.Name, Arguments: string(args)}}
 		}
@@ -92,11 +94,16 @@ func quote(s string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-// exampleArgs fills the schema's required properties with placeholder values.
-func exampleArgs(schema any) map[string]any {
+// exampleArgs fills the schema's required properties as a model would
+// from the user's text: a string is the property's first enum value, else
+// the user's last capitalised word after the first ("Paris" in "What is
+// the weather in Paris?"), else the text's last word; a number is 1 and a
+// boolean true.
+func exampleArgs(schema any, text string) map[string]any {
 	var sch struct {
 		Properties map[string]struct {
 			Type string `json:"type"`
+			Enum []any  `json:"enum"`
 		} `json:"properties"`
 		Required []string `json:"required"`
 	}
@@ -104,16 +111,63 @@ func exampleArgs(schema any) map[string]any {
 	json.Unmarshal(b, &sch)
 	out := map[string]any{}
 	for _, name := range sch.Required {
-		switch sch.Properties[name].Type {
-		case "number", "integer":
+		p := sch.Properties[name]
+		switch {
+		case len(p.Enum) > 0:
+			out[name] = p.Enum[0]
+		case p.Type == "number" || p.Type == "integer":
 			out[name] = 1
-		case "boolean":
+		case p.Type == "boolean":
 			out[name] = true
 		default:
-			out[name] = "zaitest"
+			out[name] = guessWord(text)
 		}
 	}
 	return out
+}
+
+// guessWord picks the word of text a string argument most likely wants: the
+// last capitalised word after the first, else the last word.
+func guessWord(text string) string {
+	var ws []string
+	for _, w := range strings.Fields(text) {
+		if w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); w != "" {
+			ws = append(ws, w)
+		}
+	}
+	for i := len(ws) - 1; i > 0; i-- {
+		if r, _ := utf8.DecodeRuneInString(ws[i]); unicode.IsUpper(r) {
+			return ws[i]
+		}
+	}
+	if len(ws) == 0 {
+		return "zaitest"
+	}
+	return ws[len(ws)-1]
+}
+
+// refusedSchema reports whether a tool's parameters use a keyword GLM
+// answers with HTTP 500, code 1234: $ref, anyOf or oneOf, at any depth (a
+// property may be called so).
+func refusedSchema(node any, propertyNames bool) bool {
+	switch n := node.(type) {
+	case map[string]any:
+		for k, v := range n {
+			if !propertyNames && (k == "$ref" || k == "anyOf" || k == "oneOf") {
+				return true
+			}
+			if refusedSchema(v, !propertyNames && (k == "properties" || k == "patternProperties" || k == "$defs" || k == "definitions")) {
+				return true
+			}
+		}
+	case []any:
+		for _, v := range n {
+			if refusedSchema(v, false) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func words(s string) int { return len(strings.Fields(s)) }
@@ -138,6 +192,11 @@ func parseChat(body []byte) (*chatRequest, *apiError) {
 	}
 	if len(c.Messages) == 0 {
 		return nil, &apiError{400, "1214", "messages cannot be empty"}
+	}
+	for _, t := range c.Tools {
+		if t.Function != nil && refusedSchema(t.Function.Parameters, false) {
+			return nil, &apiError{500, "1234", "Network error, error id zaitest-tool-schema"}
+		}
 	}
 	return &c, nil
 }
@@ -277,6 +336,12 @@ func (s *Server) submit(w http.ResponseWriter, req *Request, kind string) {
 	if p.Model == "" {
 		writeError(w, 400, "1211", "Unknown Model, please check the model code.")
 		return
+	}
+	if kind == "chat" {
+		if _, e := parseChat(req.Body); e != nil {
+			e.write(w)
+			return
+		}
 	}
 	id := w.Header().Get("X-Log-Id")
 	t := &task{kind: kind, model: p.Model}

@@ -12,6 +12,10 @@
 //	... // call your code with client
 //	req := srv.Requests()[0]                   // what was sent
 //
+// NewServer closes the server when the test ends. Start runs one outside a
+// test, and RealOrFake gives a program (a demo, an example to copy) the real
+// API when ZAI_API_KEY is set and a fake server otherwise.
+//
 // # Defaults
 //
 // Without a script every endpoint answers deterministically. Ids are
@@ -24,10 +28,14 @@
 // Chat (POST /chat/completions) echoes the last user message:
 // "Echo: <text>". When the request offers a function tool and the last
 // message is the user's, it calls the first function tool instead
-// (id "call_zaitest_1", arguments filling the schema's required properties:
-// "zaitest" for strings, 1 for numbers, true for booleans; finish_reason
-// "tool_calls"); after a tool message it answers
-// "The tool returned: <content>". Reasoning ("The user wrote: ...") comes
+// (id "call_zaitest_1", finish_reason "tool_calls"), with arguments that
+// fill the schema's required properties as a model would from the user's
+// words: a string is the property's first enum value, else the last
+// capitalised word after the first ("Paris" in "What's the weather in
+// Paris?"), else the last word; a number is 1, a boolean true. After a tool
+// message it answers "The tool returned: <content>". Tool parameters that
+// use $ref, anyOf or oneOf get what GLM answers them: HTTP 500, code 1234
+// (the SDK's FunctionTool never sends them). Reasoning ("The user wrote: ...") comes
 // with every reply unless thinking is disabled. Usage counts words. Streams
 // send a chunk per word (reasoning first), "role":"assistant" on each, the
 // finish reason and usage on the last chunk, then [DONE]; with tool_stream
@@ -109,8 +117,11 @@
 // API sends.
 //
 // Agents (POST /v1/agents under the agents root). general_translation
-// answers "[<target_lang>] <text>" (zh-CN by default), whole or streamed
-// word by word. vidu_template_agent (custom variable "template" required)
+// answers in the target language (zh-CN by default) for a few phrases it
+// knows in English, Chinese, French, German, Spanish and Japanese ("Good
+// morning", "Thank you", "Where is the train station?" and "The quick
+// brown fox jumps over the lazy dog."), and "[<target_lang>] <text>" for
+// any other text, whole or streamed word by word. vidu_template_agent (custom variable "template" required)
 // answers "pending" with an async_id; POST /v1/agents/async-result is
 // "pending" for WithTaskPolls polls, then "success" with a video_url.
 // slides_glm_agent adds a slide per call to a conversation: a thinking, a
@@ -173,8 +184,11 @@
 //
 // Reply, ReplyStream, ReplyError and ReplyDefault queue replies, taken in
 // order by the requests they match (On limits one to a route, Times repeats
-// it). Their methods bend a reply into the wire's quirks that a client
-// must survive:
+// it). A server of NewServer fails the test at its end for every scripted
+// reply no request took, naming it and the line that queued it; mark one
+// that may go unused with AllowUnused. (A server of Start belongs to no test
+// and checks nothing.) Their methods bend a reply into the wire's quirks
+// that a client must survive:
 //
 //	srv.ReplyDefault().ArgumentsAsObject()        // tool-call arguments as a JSON object
 //	srv.ReplyError(200, "1301", "unsafe")         // an error envelope with HTTP 200

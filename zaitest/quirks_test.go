@@ -28,10 +28,10 @@ func TestQuirkArgumentsAsObject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(resp.RawJSON()), `"arguments":{"city":"zaitest"}`) {
+	if !strings.Contains(string(resp.RawJSON()), `"arguments":{"city":"Paris"}`) {
 		t.Fatalf("arguments not sent as an object: %s", resp.RawJSON())
 	}
-	if got := resp.Choices[0].Message.ToolCalls[0].Function.Arguments; got != `{"city":"zaitest"}` {
+	if got := resp.Choices[0].Message.ToolCalls[0].Function.Arguments; got != `{"city":"Paris"}` {
 		t.Fatalf("arguments %q", got)
 	}
 
@@ -49,7 +49,7 @@ func TestQuirkArgumentsAsObject(t *testing.T) {
 		sawObject = sawObject || strings.Contains(string(c.RawJSON()), `"arguments":{`)
 		acc.Add(c)
 	}
-	if !sawObject || acc.Completion().Choices[0].Message.ToolCalls[0].Function.Arguments != `{"city":"zaitest"}` {
+	if !sawObject || acc.Completion().Choices[0].Message.ToolCalls[0].Function.Arguments != `{"city":"Paris"}` {
 		t.Fatalf("stream: object seen %v, %+v", sawObject, acc.Completion().Choices[0].Message.ToolCalls)
 	}
 }

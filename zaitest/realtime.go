@@ -44,7 +44,7 @@ import (
 //   - response.create: the reply. When the session has tools and the user
 //     has just spoken, the model calls the first one:
 //     response.function_call_arguments.done with arguments filling the
-//     schema's required properties as chat does ("zaitest", 1, true) and no
+//     schema's required properties as chat does (a word of the user's, 1, true) and no
 //     call_id (the AsyncAPI document promises none), then response.done.
 //     After function outputs it says "The tool returned: <outputs>";
 //     otherwise "Echo: <transcript>". A reply with audio comes as one
@@ -543,7 +543,7 @@ func (rs *rtSession) response(status zai.RealtimeResponseStatus, id string, usag
 func (rs *rtSession) callTool(tool zai.RealtimeTool) {
 	id, item := rs.id("resp"), rs.id("item")
 	rs.send(zai.RealtimeResponseCreated{EventID: rs.id("event"), Response: rs.response(zai.RealtimeResponseStatusInProgress, id, nil)})
-	args, _ := json.Marshal(exampleArgs(tool.Parameters))
+	args, _ := json.Marshal(exampleArgs(tool.Parameters, rs.turn))
 	rs.send(zai.RealtimeFunctionCallArgumentsDone{EventID: rs.id("event"), ResponseID: id, ItemID: item, Name: tool.Name, Arguments: string(args)})
 	rs.called = true
 	rs.send(zai.RealtimeResponseDone{EventID: rs.id("event"), Response: rs.response(zai.RealtimeResponseStatusCompleted, id,

@@ -177,10 +177,10 @@ func TestRealtimeDefaultTools(t *testing.T) {
 		}
 	}
 	fc := find[*zai.RealtimeFunctionCallArgumentsDone](evs)
-	if len(fc) != 1 || fc[0].Name != "get_weather" || fc[0].Arguments != `{"city":"zaitest"}` || fc[0].CallID != "" {
+	if len(fc) != 1 || fc[0].Name != "get_weather" || fc[0].Arguments != `{"city":"Paris"}` || fc[0].CallID != "" {
 		t.Fatalf("calls %+v", fc)
 	}
-	if d := find[*zai.RealtimeTranscriptDone](evs); len(d) != 1 || d[0].Transcript != `The tool returned: "sunny in zaitest"` {
+	if d := find[*zai.RealtimeTranscriptDone](evs); len(d) != 1 || d[0].Transcript != `The tool returned: "sunny in Paris"` {
 		t.Errorf("reply %+v", d)
 	}
 	var sent []string
@@ -192,7 +192,7 @@ func TestRealtimeDefaultTools(t *testing.T) {
 	}
 	var out zai.RealtimeItemCreate
 	srv.RealtimeReceived()[3].Decode(&out)
-	if out.Item.Type != zai.RealtimeItemTypeFunctionCallOutput || out.Item.Output != `"sunny in zaitest"` || out.Item.CallID != "" {
+	if out.Item.Type != zai.RealtimeItemTypeFunctionCallOutput || out.Item.Output != `"sunny in Paris"` || out.Item.CallID != "" {
 		t.Errorf("output item %+v", out.Item)
 	}
 }

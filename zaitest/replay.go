@@ -140,7 +140,7 @@ func Replay(t testing.TB, path string) *Server {
 		s.replay = newPlayer(path, c)
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.finish(t) })
 	return s
 }
 

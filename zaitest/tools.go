@@ -29,7 +29,18 @@ func (s *Server) moderations(w http.ResponseWriter, req *Request) {
 	in := bytes.TrimSpace(p.Input)
 	switch {
 	case len(in) > 0 && in[0] == '[':
-		json.Unmarshal(in, &items)
+		// A list of texts, or of typed items.
+		var list []json.RawMessage
+		json.Unmarshal(in, &list)
+		for _, raw := range list {
+			var it item
+			if json.Unmarshal(raw, &it.Text) == nil {
+				it.Type = "text"
+			} else {
+				json.Unmarshal(raw, &it)
+			}
+			items = append(items, it)
+		}
 	case len(in) > 0 && in[0] == '{':
 		var one item
 		json.Unmarshal(in, &one)

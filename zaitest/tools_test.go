@@ -27,6 +27,13 @@ func TestModerations(t *testing.T) {
 	if err != nil || len(one.ResultList) != 1 || one.ResultList[0].RiskLevel != zai.RiskLevelPass {
 		t.Fatalf("%v %+v", err, one)
 	}
+	// A list of plain texts is judged text by text too.
+	list, err := client.Moderations.Create(ctx, zai.ModerationRequest{Model: zai.ModelModeration,
+		Input: zai.ModerationTexts("fine", "please review", "unsafe")})
+	if err != nil || len(list.ResultList) != 3 || list.ResultList[1].RiskLevel != zai.RiskLevelReview ||
+		list.ResultList[2].RiskLevel != zai.RiskLevelReject || list.Usage.ModerationText.CallCount != 3 {
+		t.Fatalf("%v %+v", err, list)
+	}
 }
 
 func TestRerank(t *testing.T) {

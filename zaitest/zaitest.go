@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -55,15 +57,21 @@ func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
 // asynchronous agents all follow it.
 func WithTaskPolls(n int) Option { return func(s *Server) { s.taskPolls = n } }
 
-// NewServer starts a server that is closed when the test ends.
+// NewServer starts a server that is closed when the test ends. Then a
+// scripted reply that no request took fails the test, naming the reply and
+// where it was queued: a test that scripts two replies and makes one call,
+// or scopes a reply to a route nothing calls, tests less than it says.
+// Mark a reply that may go unused with (*Scripted).AllowUnused.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := Start(opts...)
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.finish(t) })
 	return s
 }
 
-// Start starts a server outside a test (for demos); call Close when done.
+// Start starts a server outside a test (for demos and TestMain); call Close
+// when done. No test owns it, so nothing checks that its scripted replies
+// were used.
 func Start(opts ...Option) *Server {
 	s := newServer(opts...)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -80,8 +88,12 @@ func newServer(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server down, ending any stalled connection.
+// Close shuts the server down, ending any stalled connection. Close of a
+// nil *Server does nothing, so a program can defer it after RealOrFake.
 func (s *Server) Close() {
+	if s == nil {
+		return
+	}
 	s.srv.CloseClientConnections()
 	s.rt.closeAll()
 	s.srv.Close()
@@ -503,8 +515,14 @@ func splitEvents(b []byte) [][]byte {
 // Scripted is a reply queued with Reply, ReplyStream, ReplyError or
 // ReplyDefault. Its methods refine it and return it for chaining; they are
 // safe to call while a client runs.
+//
+// A server of NewServer fails the test at its end if a scripted reply was
+// not used (all Times of it), unless AllowUnused says it may not be.
 type Scripted struct {
 	srv          *Server // its mu guards the fields below once queued
+	origin       string  // what queued it and where: "ReplyContent at chat_test.go:12"
+	allowUnused  bool
+	timesSet     int
 	status       int
 	body         any
 	chunks       []any
@@ -522,8 +540,9 @@ type Scripted struct {
 
 func (s *Server) add(sc *Scripted) *Scripted {
 	sc.srv = s
+	sc.origin = scriptOrigin()
 	sc.faults = faults{dropAfter: -1, stallAfter: -1}
-	sc.times = 1
+	sc.times, sc.timesSet = 1, 1
 	sc.header = http.Header{}
 	s.mu.Lock()
 	s.script = append(s.script, sc)
@@ -572,7 +591,14 @@ func (sc *Scripted) On(method, path string) *Scripted {
 }
 
 // Times makes the reply answer n requests instead of one.
-func (sc *Scripted) Times(n int) *Scripted { return sc.set(func() { sc.times = n }) }
+func (sc *Scripted) Times(n int) *Scripted {
+	return sc.set(func() { sc.times, sc.timesSet = n, n })
+}
+
+// AllowUnused lets the reply go unused, or with Times partly unused,
+// without failing the test: a reply that stands by for a retry that may not
+// happen, say. Without it, NewServer's server fails the test at its end.
+func (sc *Scripted) AllowUnused() *Scripted { return sc.set(func() { sc.allowUnused = true }) }
 
 // WithStatus sets the HTTP status of the reply.
 func (sc *Scripted) WithStatus(status int) *Scripted {
@@ -740,4 +766,63 @@ func argumentsAsObject(body []byte) []byte {
 		return body
 	}
 	return out
+}
+
+// finish closes the server at the end of its test, then fails the test for
+// each scripted reply that no request took (AllowUnused ones aside). After
+// another failure, they are only logged: the test may have stopped early.
+func (s *Server) finish(t testing.TB) {
+	t.Helper()
+	s.Close() // waits for the requests in flight
+	s.mu.Lock()
+	var unused []string
+	for _, sc := range s.script {
+		if sc.allowUnused || sc.times <= 0 {
+			continue
+		}
+		what := sc.origin
+		if sc.route != "" {
+			what += ", On(" + strings.Replace(sc.route, " ", ", ", 1) + ")"
+		}
+		if sc.timesSet > 1 {
+			what += fmt.Sprintf(", %d of its Times(%d) unused", sc.times, sc.timesSet)
+		}
+		unused = append(unused, what)
+	}
+	s.mu.Unlock()
+	if len(unused) == 0 {
+		return
+	}
+	report := t.Errorf
+	if t.Failed() {
+		report = t.Logf
+	}
+	report("zaitest: %d scripted %s never used (mark one that may go unused with AllowUnused):\n\t%s",
+		len(unused), plural(len(unused), "reply was", "replies were"), strings.Join(unused, "\n\t"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// scriptOrigin names the zaitest method that queued a reply and the line of
+// the caller's code that called it: "ReplyError at quota_test.go:42".
+func scriptOrigin() string {
+	pcs := make([]uintptr, 16)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	method := ""
+	for {
+		f, more := frames.Next()
+		if name, ok := strings.CutPrefix(f.Function, "github.com/zai-go/zai/zaitest."); ok {
+			method = name[strings.LastIndex(name, ".")+1:]
+		} else if f.Function != "" {
+			return fmt.Sprintf("%s at %s:%d", method, filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return method
+		}
+	}
 }

@@ -94,7 +94,7 @@ func TestDefaultToolCallRoundTrip(t *testing.T) {
 			acc.Add(c)
 		}
 		msg := acc.Completion().Choices[0].Message
-		if len(msg.ToolCalls) != 1 || msg.ToolCalls[0].Function.Name != "get_weather" || msg.ToolCalls[0].Function.Arguments != `{"city":"zaitest","days":1}` {
+		if len(msg.ToolCalls) != 1 || msg.ToolCalls[0].Function.Name != "get_weather" || msg.ToolCalls[0].Function.Arguments != `{"city":"Paris","days":1}` {
 			t.Fatalf("tool_stream=%v: %+v", toolStream, msg.ToolCalls)
 		}
 		r.Messages = append(r.Messages, msg, zai.ToolMessage(msg.ToolCalls[0].ID, "22 C"))
@@ -156,7 +156,7 @@ func TestScriptedErrorsAndRetries(t *testing.T) {
 		t.Fatalf("429/1302 should be retried once and succeed: %v, %d requests", err, len(srv.Requests()))
 	}
 	srv.Reset()
-	srv.ReplyError(429, "1113", "Insufficient balance").Times(5)
+	srv.ReplyError(429, "1113", "Insufficient balance").Times(5).AllowUnused() // the spares catch a retry
 	_, err = srv.Client().Chat.Completions.Create(ctx, req("hi"))
 	if !errors.Is(err, zai.ErrQuotaExceeded) || len(srv.Requests()) != 1 {
 		t.Fatalf("1113: %v after %d requests", err, len(srv.Requests()))
@@ -168,6 +168,10 @@ func TestScriptedRouting(t *testing.T) {
 	srv.ReplyError(500, "500", "boom").On("POST", "/embeddings")
 	if _, err := srv.Client().Chat.Completions.Create(ctx, req("hi")); err != nil {
 		t.Fatalf("a reply for another route answered chat: %v", err)
+	}
+	_, err := srv.Client().Embeddings.Create(ctx, zai.EmbeddingRequest{Model: zai.ModelEmbedding3, Input: zai.EmbeddingText("x")}, zai.WithMaxRetries(0))
+	if !errors.Is(err, zai.ErrServer) {
+		t.Fatalf("the reply for /embeddings did not answer it: %v", err)
 	}
 }
 

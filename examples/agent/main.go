@@ -10,11 +10,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
 	"github.com/zai-go/zai/zaitest"
 )
 
@@ -52,13 +52,20 @@ var events = []Event{
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.ScriptedClient(script)
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	if fake != nil {
+		script(fake) // the replies a real model would give
+	}
 
 	weather := zai.NewTool("get_weather", "Current weather in a city",
 		func(ctx context.Context, in CityArgs) (Weather, error) {

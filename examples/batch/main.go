@@ -10,24 +10,33 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	interval := 30 * time.Second // between polls of a task
+	if fake != nil {
+		interval = 10 * time.Millisecond // the fake's tasks end after one poll
+	}
 
 	var input bytes.Buffer
-	err := zai.WriteBatchInput(&input,
+	err = zai.WriteBatchInput(&input,
 		zai.BatchInputItem{CustomID: "review-1", Request: zai.ChatCompletionRequest{
 			Model:    zai.ModelGLM4_7Flash,
 			Messages: []zai.Message{zai.SystemMessage("Answer positive, neutral or negative."), zai.UserMessage("Great phone, fast delivery.")},
@@ -63,7 +72,7 @@ func run(ctx context.Context) error {
 
 	// Wait polls until the batch ends; each poll is shown as it comes.
 	batch, err = client.Batches.Wait(ctx, batch.ID,
-		zai.WithPollInterval(demo.PollInterval(30*time.Second)),
+		zai.WithPollInterval(interval),
 		zai.WithPollProgress(func(p zai.PollProgress) { fmt.Println("poll:", p.Status) }))
 	if err != nil {
 		return err

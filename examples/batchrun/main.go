@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 // jobsFile is where the run keeps what it needs to resume.
@@ -25,7 +25,8 @@ const jobsFile = "batchrun-jobs.json"
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
@@ -52,8 +53,11 @@ func reviews(n int) iter.Seq[zai.BatchInputItem] {
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 	defer os.Remove(jobsFile)
 
 	// The job records, saved on every report: what a crashed program
@@ -61,8 +65,13 @@ func run(ctx context.Context) error {
 	jobs := map[int]zai.BatchRunJob{}
 	save := func(j zai.BatchRunJob) {
 		jobs[j.Shard] = j
-		b, _ := json.Marshal(jobs)
-		os.WriteFile(jobsFile, b, 0o600)
+		b, err := json.Marshal(jobs)
+		if err == nil {
+			err = os.WriteFile(jobsFile, b, 0o600)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "saving the job records:", err) // a resume would lack this job
+		}
 	}
 
 	// First run: stop (as a crash would) once two jobs exist.
@@ -81,7 +90,11 @@ func run(ctx context.Context) error {
 			}
 		},
 	}
-	poll := zai.WithPollInterval(demo.PollInterval(time.Minute))
+	interval := time.Minute // between polls of a job
+	if fake != nil {
+		interval = 10 * time.Millisecond // the fake's jobs end at once
+	}
+	poll := zai.WithPollInterval(interval)
 	answered := map[string]string{}
 	if err := collect(client.Batches.Run(stopCtx, req, poll), answered); !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("the first run should have stopped: %v", err)

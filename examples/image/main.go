@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
@@ -26,13 +26,17 @@ func main() {
 	defer cancel()
 	if err := run(ctx, prompt); err != nil {
 		cancel()
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, prompt string) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 
 	resp, err := client.Images.Generate(ctx, zai.ImageRequest{
 		Model:  zai.ModelGLMImage,

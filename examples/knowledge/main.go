@@ -12,10 +12,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 const handbook = `Annual leave is 15 days a year, taken in half days or more.
@@ -26,13 +27,17 @@ Travel is booked through the travel desk; economy class under six hours.`
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 
 	kb, err := client.Knowledge.Create(ctx, zai.KnowledgeCreateRequest{
 		EmbeddingID: zai.KnowledgeEmbeddingID3,

@@ -11,9 +11,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 // logAttempts runs around every attempt, retries included.
@@ -45,13 +46,17 @@ func (c *call) End(e zai.CallEnd) {
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.Client()
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
 		Messages: []zai.Message{zai.UserMessage("What is the capital of France?")},

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
@@ -22,13 +22,17 @@ func main() {
 		texts = []string{"What a lovely day for a walk.", "Please review my essay.", "How to do something unsafe"}
 	}
 	if err := run(context.Background(), texts); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, texts []string) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 
 	items := make([]zai.ModerationItem, len(texts))
 	for i, t := range texts {

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 const sample = "Quarterly report\nRevenue grew 12 %.\nThe new SDK shipped on time.\n"
@@ -35,13 +35,21 @@ func main() {
 	defer cancel()
 	if err := run(ctx, path); err != nil {
 		cancel()
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, path string) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	interval := 2 * time.Second // between polls of a task
+	if fake != nil {
+		interval = 10 * time.Millisecond // the fake's tasks end after one poll
+	}
 
 	// doc returns the request afresh: a Reader is read once per request.
 	doc := func(tool zai.ParserTool) zai.FileParseRequest {
@@ -67,7 +75,7 @@ func run(ctx context.Context, path string) error {
 	}
 	fmt.Println("ParseAsync: task", task.TaskID)
 	res, err = client.FileParser.Wait(ctx, task.TaskID, zai.ParseFormatText,
-		zai.WithPollInterval(demo.PollInterval(2*time.Second)),
+		zai.WithPollInterval(interval),
 		zai.WithPollProgress(func(p zai.PollProgress) { fmt.Println("  poll:", p.Status) }))
 	if err != nil {
 		return err // a failed parse is a *zai.TaskFailedError, matching zai.ErrTaskFailed

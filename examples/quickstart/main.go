@@ -7,10 +7,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
@@ -18,13 +19,21 @@ func main() {
 	defer cancel()
 	if err := run(ctx); err != nil {
 		cancel()
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.Client()
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	interval := time.Second // between polls of a task
+	if fake != nil {
+		interval = 10 * time.Millisecond // the fake's tasks end after one poll
+	}
 
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,
@@ -60,7 +69,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	fmt.Println("async task:", task.ID, task.TaskStatus)
-	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollInterval(demo.PollInterval(time.Second)))
+	res, err := client.AsyncResult.Wait(ctx, task.ID, zai.WithPollInterval(interval))
 	if err != nil {
 		return err
 	}

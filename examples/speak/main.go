@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
@@ -26,13 +26,17 @@ func main() {
 		text = "你好，欢迎使用智谱语音合成。"
 	}
 	if err := run(text, *voice, *out); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(text, voice, out string) error {
-	client, done := demo.Client()
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 	resp, err := client.Audio.Speech.Create(context.Background(), zai.SpeechRequest{
 		Model:          zai.ModelGLMTTS,
 		Input:          text,

@@ -10,10 +10,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
 	"github.com/zai-go/zai/zaitest"
 )
 
@@ -36,13 +36,20 @@ type Ingredient struct {
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.ScriptedClient(script)
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	if fake != nil {
+		script(fake) // the replies a real model would give
+	}
 
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,

@@ -10,9 +10,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 // getWeather is the local function the model may call.
@@ -22,13 +23,17 @@ func getWeather(city string) string {
 
 func main() {
 	if err := run(context.Background()); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context) error {
-	client, done := demo.Client()
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 
 	req := zai.ChatCompletionRequest{
 		Model:    zai.ModelGLM4_7Flash,

@@ -17,7 +17,7 @@ import (
 	"os"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 const sample = "Hello! This sentence was synthesised, then transcribed."
@@ -30,13 +30,17 @@ func main() {
 		os.Exit(2)
 	}
 	if err := run(context.Background(), flag.Arg(0), *stream); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, path string, stream bool) error {
-	client, done := demo.Client()
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 
 	// A Path is opened on each attempt, so a retried upload is sent whole.
 	req := zai.TranscriptionRequest{Model: zai.ModelGLMASR, File: zai.FileInput{Path: path}}

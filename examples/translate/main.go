@@ -9,10 +9,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
@@ -25,13 +26,17 @@ func main() {
 	}
 
 	if err := run(context.Background(), text, *from, *to); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, text, from, to string) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 	req := zai.NewTranslationRequest(text, zai.TranslationVariables{SourceLang: from, TargetLang: to})
 	res, err := client.Agents.Invoke(ctx, req)
 	if err != nil {

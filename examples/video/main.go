@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
@@ -28,13 +28,21 @@ func main() {
 	defer cancel()
 	if err := run(ctx, prompt); err != nil {
 		cancel()
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, prompt string) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	interval := 5 * time.Second // between polls of a task
+	if fake != nil {
+		interval = 10 * time.Millisecond // the fake's tasks end after one poll
+	}
 
 	task, err := client.Videos.Generate(ctx, zai.VideoRequest{
 		Model:   zai.ModelCogVideoX3,
@@ -48,7 +56,7 @@ func run(ctx context.Context, prompt string) error {
 	fmt.Println("submitted task", task.ID)
 
 	res, err := client.AsyncResult.Wait(ctx, task.ID,
-		zai.WithPollInterval(demo.PollInterval(5*time.Second)),
+		zai.WithPollInterval(interval),
 		zai.WithPollProgress(func(p zai.PollProgress) {
 			fmt.Printf("  %s after %s\n", p.Status, p.Waited.Round(time.Second))
 		}))

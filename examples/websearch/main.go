@@ -16,7 +16,7 @@ import (
 	"strings"
 
 	"github.com/zai-go/zai"
-	"github.com/zai-go/zai/internal/demo"
+	"github.com/zai-go/zai/zaitest"
 )
 
 func main() {
@@ -25,13 +25,17 @@ func main() {
 		query = strings.Join(os.Args[1:], " ")
 	}
 	if err := run(context.Background(), query); err != nil {
-		demo.Fail(err)
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, query string) error {
-	client, done := demo.Client() // the real API with ZAI_API_KEY, else the fake server
-	defer done()
+	client, fake, err := zaitest.RealOrFake() // the real API with ZAI_API_KEY, else a fake server
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
 	resp, err := client.WebSearch.Search(ctx, zai.WebSearchRequest{
 		SearchEngine:        zai.SearchEnginePrime,
 		SearchQuery:         query,

@@ -5,15 +5,20 @@
 package snippets
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
+	"io"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -42,16 +47,24 @@ var droppedError = regexp.MustCompile(`(?m)(\w+, _ :?= |\b_ = err\b)`)
 // Check type-checks the selected blocks of the Markdown file at path. A
 // block that is a whole file (package ...) is checked as it is; a block of
 // declarations at the top of a file; any other block as the body of a
-// function with c.Params that returns an error. Unused variables and
-// imports are allowed: a fragment shows one step of a program.
+// function with c.Params that returns an error. A fragment may leave
+// c.Imports unused, but not a variable: pasted into a function, it must
+// compile. Packages are read from the export data `go list -export`
+// builds, which the build cache keeps, so a warm run compiles nothing.
 func Check(t *testing.T, path string, c Config) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to load packages:", err)
+	}
+	if err := exports.load(c.Imports); err != nil {
+		t.Fatal(err)
+	}
 	fset := token.NewFileSet()
-	imp := importer.ForCompiler(fset, "source", nil)
+	imp := importer.ForCompiler(fset, "gc", exports.open)
 	n := 0
 	for _, m := range goBlock.FindAllStringSubmatchIndex(string(b), -1) {
 		src := string(b[m[2]:m[3]])
@@ -75,6 +88,16 @@ func Check(t *testing.T, path string, c Config) {
 	}
 }
 
+// Problems type-checks one block as Check does and returns what is wrong
+// with it, such as "declared and not used: resp".
+func Problems(c Config, src string) ([]string, error) {
+	if err := exports.load(c.Imports); err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	return c.check(fset, importer.ForCompiler(fset, "gc", exports.open), src), nil
+}
+
 // check type-checks src in the first form that parses.
 func (c Config) check(fset *token.FileSet, imp types.Importer, src string) []string {
 	var header strings.Builder
@@ -90,22 +113,33 @@ func (c Config) check(fset *token.FileSet, imp types.Importer, src string) []str
 	}
 	var f *ast.File
 	var err error
-	for _, cand := range candidates {
+	wholeFile := false
+	for i, cand := range candidates {
 		if !strings.HasPrefix(strings.TrimSpace(cand), "package ") {
 			continue
 		}
 		if f, err = parser.ParseFile(fset, "snippet.go", cand, parser.SkipObjectResolution); err == nil {
+			wholeFile = i == 0
 			break
 		}
 	}
 	if err != nil {
 		return []string{"does not parse: " + err.Error()}
 	}
+	if wholeFile {
+		var paths []string
+		for _, im := range f.Imports {
+			paths = append(paths, strings.Trim(im.Path.Value, `"`))
+		}
+		if err := exports.load(paths); err != nil {
+			return []string{err.Error()}
+		}
+	}
 	var problems []string
 	conf := types.Config{Importer: imp, Error: func(err error) {
 		msg := err.(types.Error).Msg
-		if strings.Contains(msg, "declared and not used") || strings.Contains(msg, "imported and not used") {
-			return
+		if !wholeFile && strings.Contains(msg, "imported and not used") {
+			return // the header imports every package a fragment may use
 		}
 		problems = append(problems, msg)
 	}}
@@ -163,4 +197,53 @@ func statementEnd(lines []string, i int) int {
 		}
 	}
 	return len(lines) - 1
+}
+
+// exports maps import paths to their export data files, for every Check of
+// the test process.
+var exports = &exportData{files: map[string]string{}}
+
+type exportData struct {
+	mu    sync.Mutex
+	files map[string]string
+}
+
+// load runs `go list -export -deps` for the paths not loaded yet.
+func (e *exportData) load(paths []string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var missing []string
+	for _, p := range paths {
+		if _, ok := e.files[p]; !ok {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	cmd := exec.Command("go", append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, missing...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go list -export %s: %v\n%s", strings.Join(missing, " "), err, stderr.Bytes())
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if path, file, ok := strings.Cut(sc.Text(), "\t"); ok && file != "" {
+			e.files[path] = file
+		}
+	}
+	return sc.Err()
+}
+
+// open is the importer's lookup: the export data of path.
+func (e *exportData) open(path string) (io.ReadCloser, error) {
+	e.mu.Lock()
+	file, ok := e.files[path]
+	e.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("no export data for %q: add it to Config.Imports", path)
+	}
+	return os.Open(file)
 }
