@@ -51,8 +51,8 @@ func ExampleNew() {
 	fmt.Println(result.Response.Content.Text())
 	fmt.Println(result.TotalUsage.InputTokens, result.TotalUsage.OutputTokens)
 	// Output:
-	// called weather {"city":"zaitest"}
-	// The tool returned: 22 C and clear in zaitest
+	// called weather {"city":"Paris"}
+	// The tool returned: 22 C and clear in Paris
 	// 20 32
 }
 

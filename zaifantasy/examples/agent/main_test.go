@@ -14,7 +14,7 @@ func TestRun(t *testing.T) {
 	if err := run(context.Background(), &out, srv.Client()); err != nil {
 		t.Fatal(err)
 	}
-	want := "tool get_weather(\"zaitest\")\nanswer: The tool returned: 22 C, clear sky in zaitest\n"
+	want := "tool get_weather(\"Paris\")\nanswer: The tool returned: 22 C, clear sky in Paris\n"
 	if out.String() != want {
 		t.Fatalf("output %q, want %q", out.String(), want)
 	}
