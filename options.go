@@ -29,7 +29,7 @@ type settings struct {
 	jwtTTL  time.Duration // > 0: sign JWTs
 	signer  *jwt.Signer
 
-	realtimeURL string // the WebSocket URL, if set; empty: derived from BaseURL
+	socketURL string // the WebSocket URL, if set; empty: derived from BaseURL
 
 	pollInterval time.Duration      // first gap between polls; 0: DefaultPollInterval
 	pollProgress func(PollProgress) // called once per poll

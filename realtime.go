@@ -111,8 +111,8 @@ func connectError(ctx context.Context, err error) error {
 // realtimeURL is the socket to dial: WithRealtimeURL, or the base URL with
 // its scheme swapped and /realtime under /paas/v4.
 func realtimeURL(s *settings) (string, error) {
-	if s.realtimeURL != "" {
-		return s.realtimeURL, checkRealtimeURL(s.realtimeURL)
+	if s.socketURL != "" {
+		return s.socketURL, checkRealtimeURL(s.socketURL)
 	}
 	base := s.BaseURL
 	if root, ok := strings.CutSuffix(base, "/coding/paas/v4"); ok {
@@ -478,7 +478,7 @@ func WithRealtimeURL(u string) Option {
 		if err := checkRealtimeURL(u); err != nil {
 			return err
 		}
-		s.realtimeURL = u
+		s.socketURL = u
 		return nil
 	}
 }
