@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/zai-go/zai/internal/jsonx"
 )
 
 // checkPrim decodes in with a generated-code primitive and with
@@ -12,8 +14,8 @@ import (
 func checkPrim[T any](t *testing.T, in string, accept bool, dec func(*jsonReader, *T) bool) {
 	t.Helper()
 	var got, want T
-	r := jsonReader{b: []byte(in)}
-	ok := dec(&r, &got) && r.i == len(r.b)
+	r := jsonReader{Reader: jsonx.Reader{B: []byte(in)}}
+	ok := dec(&r, &got) && r.I == len(r.B)
 	if ok != accept {
 		t.Errorf("%T %s: accepted %v", got, in, ok)
 	}
