@@ -2525,13 +2525,11 @@ func (v *CompletionTokensDetails) unmarshalStd(b []byte) error {
 // the struct into a fresh value, except for Arguments (setArgumentsJSON).
 func (v *FunctionCall) UnmarshalJSON(b []byte) error {
 	*v = FunctionCall{}
-	{
-		r := jsonReader{Reader: jsonx.Reader{B: b}}
-		if r.decFunctionCall(v) && r.AtEnd() {
-			return nil
-		}
-		*v = FunctionCall{}
+	r := jsonReader{Reader: jsonx.Reader{B: b}}
+	if r.decFunctionCall(v) && r.AtEnd() {
+		return nil
 	}
+	*v = FunctionCall{}
 	return v.unmarshalStd(b)
 }
 
@@ -2562,13 +2560,11 @@ func (v *FunctionCall) unmarshalStd(b []byte) error {
 // the struct into a fresh value, except for Content (setContentJSON).
 func (v *Message) UnmarshalJSON(b []byte) error {
 	*v = Message{}
-	{
-		r := jsonReader{Reader: jsonx.Reader{B: b}}
-		if r.decMessage(v) && r.AtEnd() {
-			return nil
-		}
-		*v = Message{}
+	r := jsonReader{Reader: jsonx.Reader{B: b}}
+	if r.decMessage(v) && r.AtEnd() {
+		return nil
 	}
+	*v = Message{}
 	return v.unmarshalStd(b)
 }
 
@@ -2730,35 +2726,31 @@ func (v *Usage) unmarshalStd(b []byte) error {
 // encMessage writes a Message as json.Marshal does.
 func (w *jsonWriter) encMessage(v *Message) {
 	w.b = append(w.b, '{')
-	w.b = append(w.b, "\"role\":"...)
+	w.b = append(w.b, `"role":`...)
 	w.str(string(v.Role))
-	if !(v.omitContent()) {
-		w.b = append(w.b, ",\"content\":"...)
+	if !v.omitContent() {
+		w.b = append(w.b, `,"content":`...)
 		w.encMessageContent(v)
 	}
-	if !(v.ReasoningContent == "") {
-		w.b = append(w.b, ",\"reasoning_content\":"...)
-		w.str(string(v.ReasoningContent))
+	if v.ReasoningContent != "" {
+		w.b = append(w.b, `,"reasoning_content":`...)
+		w.str(v.ReasoningContent)
 	}
-	if !(len(v.ToolCalls) == 0) {
-		w.b = append(w.b, ",\"tool_calls\":"...)
+	if len(v.ToolCalls) != 0 {
+		w.b = append(w.b, `,"tool_calls":`...)
 		w.encSliceOfToolCall(v.ToolCalls)
 	}
-	if !(v.ToolCallID == "") {
-		w.b = append(w.b, ",\"tool_call_id\":"...)
-		w.str(string(v.ToolCallID))
+	if v.ToolCallID != "" {
+		w.b = append(w.b, `,"tool_call_id":`...)
+		w.str(v.ToolCallID)
 	}
-	if !(v.Name == "") {
-		w.b = append(w.b, ",\"name\":"...)
-		w.str(string(v.Name))
+	if v.Name != "" {
+		w.b = append(w.b, `,"name":`...)
+		w.str(v.Name)
 	}
-	if !(v.Audio == nil) {
-		w.b = append(w.b, ",\"audio\":"...)
-		if v.Audio == nil {
-			w.null()
-		} else {
-			w.encMessageAudio(&(*v.Audio))
-		}
+	if v.Audio != nil {
+		w.b = append(w.b, `,"audio":`...)
+		w.encMessageAudio(v.Audio)
 	}
 	w.b = append(w.b, '}')
 }
@@ -2834,51 +2826,31 @@ func sizeSliceOfToolCall(v []ToolCall) int {
 // encContentPart writes a ContentPart as json.Marshal does.
 func (w *jsonWriter) encContentPart(v *ContentPart) {
 	w.b = append(w.b, '{')
-	w.b = append(w.b, "\"type\":"...)
+	w.b = append(w.b, `"type":`...)
 	w.str(string(v.Type))
-	if !(v.Text == "") {
-		w.b = append(w.b, ",\"text\":"...)
-		w.str(string(v.Text))
+	if v.Text != "" {
+		w.b = append(w.b, `,"text":`...)
+		w.str(v.Text)
 	}
-	if !(v.ImageURL == nil) {
-		w.b = append(w.b, ",\"image_url\":"...)
-		if v.ImageURL == nil {
-			w.null()
-		} else {
-			w.encURLRef(&(*v.ImageURL))
-		}
+	if v.ImageURL != nil {
+		w.b = append(w.b, `,"image_url":`...)
+		w.encURLRef(v.ImageURL)
 	}
-	if !(v.VideoURL == nil) {
-		w.b = append(w.b, ",\"video_url\":"...)
-		if v.VideoURL == nil {
-			w.null()
-		} else {
-			w.encURLRef(&(*v.VideoURL))
-		}
+	if v.VideoURL != nil {
+		w.b = append(w.b, `,"video_url":`...)
+		w.encURLRef(v.VideoURL)
 	}
-	if !(v.FileURL == nil) {
-		w.b = append(w.b, ",\"file_url\":"...)
-		if v.FileURL == nil {
-			w.null()
-		} else {
-			w.encURLRef(&(*v.FileURL))
-		}
+	if v.FileURL != nil {
+		w.b = append(w.b, `,"file_url":`...)
+		w.encURLRef(v.FileURL)
 	}
-	if !(v.InputAudio == nil) {
-		w.b = append(w.b, ",\"input_audio\":"...)
-		if v.InputAudio == nil {
-			w.null()
-		} else {
-			w.encInputAudio(&(*v.InputAudio))
-		}
+	if v.InputAudio != nil {
+		w.b = append(w.b, `,"input_audio":`...)
+		w.encInputAudio(v.InputAudio)
 	}
-	if !(v.File == nil) {
-		w.b = append(w.b, ",\"file\":"...)
-		if v.File == nil {
-			w.null()
-		} else {
-			w.encChatFile(&(*v.File))
-		}
+	if v.File != nil {
+		w.b = append(w.b, `,"file":`...)
+		w.encChatFile(v.File)
 	}
 	w.b = append(w.b, '}')
 }
@@ -2921,39 +2893,35 @@ func sizePtrToChatFile(v *ChatFile) int {
 func (w *jsonWriter) encToolCall(v *ToolCall) {
 	w.b = append(w.b, '{')
 	start := len(w.b)
-	if !(v.Index == 0) {
-		w.b = append(w.b, "\"index\":"...)
+	if v.Index != 0 {
+		w.b = append(w.b, `"index":`...)
 		w.int(int64(v.Index))
 	}
-	if !(v.ID == "") {
+	if v.ID != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"id\":"...)
-		w.str(string(v.ID))
+		w.b = append(w.b, `"id":`...)
+		w.str(v.ID)
 	}
-	if !(v.Type == "") {
+	if v.Type != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"type\":"...)
+		w.b = append(w.b, `"type":`...)
 		w.str(string(v.Type))
 	}
 	if len(w.b) > start {
 		w.b = append(w.b, ',')
 	}
-	w.b = append(w.b, "\"function\":"...)
+	w.b = append(w.b, `"function":`...)
 	w.encFunctionCall(&v.Function)
-	if !(v.MCP == nil) {
-		w.b = append(w.b, ",\"mcp\":"...)
-		if v.MCP == nil {
-			w.null()
-		} else {
-			w.encMCPToolCall(&(*v.MCP))
-		}
+	if v.MCP != nil {
+		w.b = append(w.b, `,"mcp":`...)
+		w.encMCPToolCall(v.MCP)
 	}
-	if !(len(v.DocReference) == 0) {
-		w.b = append(w.b, ",\"doc_reference\":"...)
+	if len(v.DocReference) != 0 {
+		w.b = append(w.b, `,"doc_reference":`...)
 		w.encSliceOfDocReference(v.DocReference)
 	}
 	w.b = append(w.b, '}')
@@ -2982,22 +2950,22 @@ func sizePtrToMCPToolCall(v *MCPToolCall) int {
 func (w *jsonWriter) encMessageAudio(v *MessageAudio) {
 	w.b = append(w.b, '{')
 	start := len(w.b)
-	if !(v.ID == "") {
-		w.b = append(w.b, "\"id\":"...)
-		w.str(string(v.ID))
+	if v.ID != "" {
+		w.b = append(w.b, `"id":`...)
+		w.str(v.ID)
 	}
-	if !(v.Data == "") {
+	if v.Data != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"data\":"...)
-		w.str(string(v.Data))
+		w.b = append(w.b, `"data":`...)
+		w.str(v.Data)
 	}
-	if !(v.ExpiresAt == 0) {
+	if v.ExpiresAt != 0 {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"expires_at\":"...)
+		w.b = append(w.b, `"expires_at":`...)
 		w.int(int64(v.ExpiresAt))
 	}
 	w.b = append(w.b, '}')
@@ -3016,15 +2984,15 @@ func sizeMessageAudio(v *MessageAudio) int {
 func (w *jsonWriter) encFunctionCall(v *FunctionCall) {
 	w.b = append(w.b, '{')
 	start := len(w.b)
-	if !(v.Name == "") {
-		w.b = append(w.b, "\"name\":"...)
-		w.str(string(v.Name))
+	if v.Name != "" {
+		w.b = append(w.b, `"name":`...)
+		w.str(v.Name)
 	}
 	if len(w.b) > start {
 		w.b = append(w.b, ',')
 	}
-	w.b = append(w.b, "\"arguments\":"...)
-	w.str(string(v.Arguments))
+	w.b = append(w.b, `"arguments":`...)
+	w.str(v.Arguments)
 	w.b = append(w.b, '}')
 }
 
@@ -3063,8 +3031,8 @@ func sizeSliceOfDocReference(v []DocReference) int {
 // encURLRef writes a URLRef as json.Marshal does.
 func (w *jsonWriter) encURLRef(v *URLRef) {
 	w.b = append(w.b, '{')
-	w.b = append(w.b, "\"url\":"...)
-	w.str(string(v.URL))
+	w.b = append(w.b, `"url":`...)
+	w.str(v.URL)
 	w.b = append(w.b, '}')
 }
 
@@ -3078,10 +3046,10 @@ func sizeURLRef(v *URLRef) int {
 // encInputAudio writes a InputAudio as json.Marshal does.
 func (w *jsonWriter) encInputAudio(v *InputAudio) {
 	w.b = append(w.b, '{')
-	w.b = append(w.b, "\"data\":"...)
-	w.str(string(v.Data))
-	w.b = append(w.b, ",\"format\":"...)
-	w.str(string(v.Format))
+	w.b = append(w.b, `"data":`...)
+	w.str(v.Data)
+	w.b = append(w.b, `,"format":`...)
+	w.str(v.Format)
 	w.b = append(w.b, '}')
 }
 
@@ -3097,30 +3065,30 @@ func sizeInputAudio(v *InputAudio) int {
 func (w *jsonWriter) encChatFile(v *ChatFile) {
 	w.b = append(w.b, '{')
 	start := len(w.b)
-	if !(v.FileID == "") {
-		w.b = append(w.b, "\"file_id\":"...)
-		w.str(string(v.FileID))
+	if v.FileID != "" {
+		w.b = append(w.b, `"file_id":`...)
+		w.str(v.FileID)
 	}
-	if !(v.FileURL == "") {
+	if v.FileURL != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"file_url\":"...)
-		w.str(string(v.FileURL))
+		w.b = append(w.b, `"file_url":`...)
+		w.str(v.FileURL)
 	}
-	if !(v.FileData == "") {
+	if v.FileData != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"file_data\":"...)
-		w.str(string(v.FileData))
+		w.b = append(w.b, `"file_data":`...)
+		w.str(v.FileData)
 	}
-	if !(v.Filename == "") {
+	if v.Filename != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"filename\":"...)
-		w.str(string(v.Filename))
+		w.b = append(w.b, `"filename":`...)
+		w.str(v.Filename)
 	}
 	w.b = append(w.b, '}')
 }
@@ -3139,57 +3107,57 @@ func sizeChatFile(v *ChatFile) int {
 func (w *jsonWriter) encMCPToolCall(v *MCPToolCall) {
 	w.b = append(w.b, '{')
 	start := len(w.b)
-	if !(v.ID == "") {
-		w.b = append(w.b, "\"id\":"...)
-		w.str(string(v.ID))
+	if v.ID != "" {
+		w.b = append(w.b, `"id":`...)
+		w.str(v.ID)
 	}
-	if !(v.Type == "") {
+	if v.Type != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"type\":"...)
+		w.b = append(w.b, `"type":`...)
 		w.str(string(v.Type))
 	}
-	if !(v.ServerLabel == "") {
+	if v.ServerLabel != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"server_label\":"...)
-		w.str(string(v.ServerLabel))
+		w.b = append(w.b, `"server_label":`...)
+		w.str(v.ServerLabel)
 	}
-	if !(v.Error == "") {
+	if v.Error != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"error\":"...)
-		w.str(string(v.Error))
+		w.b = append(w.b, `"error":`...)
+		w.str(v.Error)
 	}
-	if !(len(v.Tools) == 0) {
+	if len(v.Tools) != 0 {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"tools\":"...)
+		w.b = append(w.b, `"tools":`...)
 		w.encSliceOfMCPToolDefinition(v.Tools)
 	}
-	if !(v.Arguments == "") {
+	if v.Arguments != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"arguments\":"...)
-		w.str(string(v.Arguments))
+		w.b = append(w.b, `"arguments":`...)
+		w.str(v.Arguments)
 	}
-	if !(v.Name == "") {
+	if v.Name != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"name\":"...)
-		w.str(string(v.Name))
+		w.b = append(w.b, `"name":`...)
+		w.str(v.Name)
 	}
-	if !(v.Output == nil) {
+	if v.Output != nil {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"output\":"...)
+		w.b = append(w.b, `"output":`...)
 		w.std(v.Output)
 	}
 	w.b = append(w.b, '}')
@@ -3212,15 +3180,15 @@ func sizeMCPToolCall(v *MCPToolCall) int {
 // encDocReference writes a DocReference as json.Marshal does.
 func (w *jsonWriter) encDocReference(v *DocReference) {
 	w.b = append(w.b, '{')
-	w.b = append(w.b, "\"index\":"...)
+	w.b = append(w.b, `"index":`...)
 	w.int(int64(v.Index))
-	if !(v.DocType == "") {
-		w.b = append(w.b, ",\"doc_type\":"...)
-		w.str(string(v.DocType))
+	if v.DocType != "" {
+		w.b = append(w.b, `,"doc_type":`...)
+		w.str(v.DocType)
 	}
-	if !(v.DocName == "") {
-		w.b = append(w.b, ",\"doc_name\":"...)
-		w.str(string(v.DocName))
+	if v.DocName != "" {
+		w.b = append(w.b, `,"doc_name":`...)
+		w.str(v.DocName)
 	}
 	w.b = append(w.b, '}')
 }
@@ -3262,29 +3230,29 @@ func sizeSliceOfMCPToolDefinition(v []MCPToolDefinition) int {
 func (w *jsonWriter) encMCPToolDefinition(v *MCPToolDefinition) {
 	w.b = append(w.b, '{')
 	start := len(w.b)
-	if !(v.Name == "") {
-		w.b = append(w.b, "\"name\":"...)
-		w.str(string(v.Name))
+	if v.Name != "" {
+		w.b = append(w.b, `"name":`...)
+		w.str(v.Name)
 	}
-	if !(v.Description == "") {
+	if v.Description != "" {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"description\":"...)
-		w.str(string(v.Description))
+		w.b = append(w.b, `"description":`...)
+		w.str(v.Description)
 	}
-	if !(len(v.Annotations) == 0) {
+	if len(v.Annotations) != 0 {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"annotations\":"...)
+		w.b = append(w.b, `"annotations":`...)
 		w.std(v.Annotations)
 	}
-	if !(len(v.InputSchema) == 0) {
+	if len(v.InputSchema) != 0 {
 		if len(w.b) > start {
 			w.b = append(w.b, ',')
 		}
-		w.b = append(w.b, "\"input_schema\":"...)
+		w.b = append(w.b, `"input_schema":`...)
 		w.std(v.InputSchema)
 	}
 	w.b = append(w.b, '}')
@@ -3344,7 +3312,7 @@ func chatCompletionChunkFromChatCompletion(v *ChatCompletion) ChatCompletionChun
 			out.Choices[i] = chatCompletionChunkChoiceFromChatCompletionChoice(&v.Choices[i])
 		}
 	}
-	if !(v.Usage == (Usage{})) {
+	if v.Usage != (Usage{}) {
 		x := v.Usage
 		out.Usage = &x
 	}
@@ -3357,28 +3325,28 @@ func chatCompletionChunkFromChatCompletion(v *ChatCompletion) ChatCompletionChun
 // mergeChatCompletionChunk keeps, in dst, the last non-empty value of each field of a
 // ChatCompletionChunk but Choices, which is merged on its own.
 func mergeChatCompletionChunk(dst, src *ChatCompletionChunk) {
-	if !(src.ID == "") {
+	if src.ID != "" {
 		dst.ID = src.ID
 	}
-	if !(src.Object == "") {
+	if src.Object != "" {
 		dst.Object = src.Object
 	}
-	if !(src.Created == 0) {
+	if src.Created != 0 {
 		dst.Created = src.Created
 	}
-	if !(src.Model == "") {
+	if src.Model != "" {
 		dst.Model = src.Model
 	}
-	if !(src.Usage == nil) {
+	if src.Usage != nil {
 		dst.Usage = src.Usage
 	}
-	if !(len(src.WebSearch) == 0) {
+	if len(src.WebSearch) != 0 {
 		dst.WebSearch = src.WebSearch
 	}
-	if !(len(src.ContentFilter) == 0) {
+	if len(src.ContentFilter) != 0 {
 		dst.ContentFilter = src.ContentFilter
 	}
-	if !(src.KnowledgeV2 == nil) {
+	if src.KnowledgeV2 != nil {
 		dst.KnowledgeV2 = src.KnowledgeV2
 	}
 }
@@ -3404,10 +3372,10 @@ func chatCompletionChunkChoiceFromChatCompletionChoice(v *ChatCompletionChoice) 
 // mergeChatCompletionChunkChoice keeps, in dst, the last non-empty value of each field of a
 // ChatCompletionChunkChoice but Delta, which is merged on its own.
 func mergeChatCompletionChunkChoice(dst, src *ChatCompletionChunkChoice) {
-	if !(src.Index == 0) {
+	if src.Index != 0 {
 		dst.Index = src.Index
 	}
-	if !(src.FinishReason == "") {
+	if src.FinishReason != "" {
 		dst.FinishReason = src.FinishReason
 	}
 }
@@ -3464,11 +3432,11 @@ type chatCompletionDeltaAcc struct {
 }
 
 func (a *chatCompletionDeltaAcc) add(v *ChatCompletionDelta) {
-	if !(v.Role == "") {
+	if v.Role != "" {
 		a.Role = v.Role
 	}
-	a.Content.WriteString(string(v.Content))
-	a.ReasoningContent.WriteString(string(v.ReasoningContent))
+	a.Content.WriteString(v.Content)
+	a.ReasoningContent.WriteString(v.ReasoningContent)
 	a.ToolCalls.add(v.ToolCalls)
 	if v.Audio != nil {
 		if a.Audio == nil {
@@ -3482,8 +3450,8 @@ func (a *chatCompletionDeltaAcc) add(v *ChatCompletionDelta) {
 func (a *chatCompletionDeltaAcc) value() ChatCompletionDelta {
 	var out ChatCompletionDelta
 	out.Role = a.Role
-	out.Content = string(a.Content.String())
-	out.ReasoningContent = string(a.ReasoningContent.String())
+	out.Content = a.Content.String()
+	out.ReasoningContent = a.ReasoningContent.String()
 	out.ToolCalls = a.ToolCalls.value()
 	if a.Audio != nil {
 		x := a.Audio.value()
@@ -3503,17 +3471,17 @@ type toolCallAcc struct {
 }
 
 func (a *toolCallAcc) add(v *ToolCall) {
-	if !(v.Index == 0) {
+	if v.Index != 0 {
 		a.Index = v.Index
 	}
-	if !(v.ID == "") {
+	if v.ID != "" {
 		a.ID = v.ID
 	}
-	if !(v.Type == "") {
+	if v.Type != "" {
 		a.Type = v.Type
 	}
 	a.Function.add(&v.Function)
-	if !(v.MCP == nil) {
+	if v.MCP != nil {
 		a.MCP = v.MCP
 	}
 	a.DocReference = append(a.DocReference, v.DocReference...)
@@ -3544,14 +3512,14 @@ func (a *functionCallAcc) add(v *FunctionCall) {
 	if v.Name != "" && v.Name != a.Name {
 		a.Name += v.Name
 	}
-	a.Arguments.WriteString(string(v.Arguments))
+	a.Arguments.WriteString(v.Arguments)
 }
 
 // value returns the merged FunctionCall; later adds do not change it.
 func (a *functionCallAcc) value() FunctionCall {
 	var out FunctionCall
 	out.Name = a.Name
-	out.Arguments = string(a.Arguments.String())
+	out.Arguments = a.Arguments.String()
 	return out
 }
 
@@ -3563,11 +3531,11 @@ type messageAudioAcc struct {
 }
 
 func (a *messageAudioAcc) add(v *MessageAudio) {
-	if !(v.ID == "") {
+	if v.ID != "" {
 		a.ID = v.ID
 	}
-	a.Data.WriteString(string(v.Data))
-	if !(v.ExpiresAt == 0) {
+	a.Data.WriteString(v.Data)
+	if v.ExpiresAt != 0 {
 		a.ExpiresAt = v.ExpiresAt
 	}
 }
@@ -3576,7 +3544,7 @@ func (a *messageAudioAcc) add(v *MessageAudio) {
 func (a *messageAudioAcc) value() MessageAudio {
 	var out MessageAudio
 	out.ID = a.ID
-	out.Data = string(a.Data.String())
+	out.Data = a.Data.String()
 	out.ExpiresAt = a.ExpiresAt
 	return out
 }

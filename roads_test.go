@@ -126,17 +126,14 @@ func unpairedLeaves(v any, other reflect.Type) []string {
 // any index) that have no partner in other. Slices are entered at [0] and
 // [1], the two elements fill makes.
 func unpairedPaths(t, other reflect.Type, path string) []string {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		if t.Kind() == reflect.Slice {
-			return append(unpairedPaths(t.Elem(), other.Elem(), path+"[0]"), unpairedPaths(t.Elem(), other.Elem(), path+"[1]")...)
-		}
-		t, other = t.Elem(), other
-		if other.Kind() == reflect.Pointer {
-			other = other.Elem()
-		}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
 	for other.Kind() == reflect.Pointer {
 		other = other.Elem()
+	}
+	if t.Kind() == reflect.Slice && other.Kind() == reflect.Slice {
+		return append(unpairedPaths(t.Elem(), other.Elem(), path+"[0]"), unpairedPaths(t.Elem(), other.Elem(), path+"[1]")...)
 	}
 	if t.Kind() != reflect.Struct || other.Kind() != reflect.Struct || t == other {
 		return nil

@@ -269,16 +269,16 @@ func (g *gen) emitUnmarshal(t *types.Named) {
 		g.p(" as encoding/json would decode\n// the struct into a fresh value, except for %s (set%sJSON).\n", customs[0], customs[0])
 	}
 	g.p("func (v *%s) UnmarshalJSON(b []byte) error {\n", typ)
+	fast := fmt.Sprintf("r := jsonReader{Reader: jsonx.Reader{B: b}}\nif r.dec%s(v) && r.AtEnd() {\nreturn nil\n}\n*v = %s{}\n", g.mangle(t), typ)
 	if len(customs) > 0 {
 		// As encoding/json decodes into a fresh value: nothing of an
 		// earlier value is kept.
-		g.p("*v = %s{}\n{\n", typ)
+		g.p("*v = %s{}\n%s", typ, fast)
 	} else {
 		// Absent fields keep their values, as encoding/json does for any
 		// struct; the one-pass decoder only starts from a zero value.
-		g.p("if %s {\n", g.zeroTest("*v", t))
+		g.p("if %s {\n%s}\n", g.zeroTest("*v", t), fast)
 	}
-	g.p("r := jsonReader{Reader: jsonx.Reader{B: b}}\nif r.dec%s(v) && r.AtEnd() {\nreturn nil\n}\n*v = %s{}\n}\n", g.mangle(t), typ)
 	g.p("return v.unmarshalStd(b)\n}\n\n")
 
 	g.p("// %s is %s as encoding/json decodes it in unmarshalStd.\n", shadow, typ)

@@ -109,6 +109,9 @@ func (g *gen) encStmt(t types.Type, x string) string {
 		b := t.Underlying().(*types.Basic)
 		switch {
 		case b.Info()&types.IsString != 0:
+			if types.Identical(t, types.Typ[types.String]) {
+				return fmt.Sprintf("w.str(%s)\n", x)
+			}
 			return fmt.Sprintf("w.str(string(%s))\n", x)
 		case b.Info()&types.IsBoolean != 0:
 			return fmt.Sprintf("w.bool(bool(%s))\n", x)
@@ -120,6 +123,9 @@ func (g *gen) encStmt(t types.Type, x string) string {
 			return fmt.Sprintf("w.float(float64(%s), %d)\n", x, bits(b))
 		}
 	case kStruct:
+		if p, ok := strings.CutPrefix(x, "(*"); ok && strings.HasSuffix(p, ")") {
+			return fmt.Sprintf("w.enc%s(%s)\n", g.mangle(t), p[:len(p)-1])
+		}
 		return fmt.Sprintf("w.enc%s(&%s)\n", g.mangle(t), x)
 	case kPointer:
 		elem := types.Unalias(t).Underlying().(*types.Pointer).Elem()
@@ -171,31 +177,39 @@ func (g *gen) emitEncStruct(u *types.Named) {
 			conds = append(conds, g.zeroTest(x, f.typ))
 		}
 		value := g.encStmt(f.typ, x)
+		if g.kindOf(f.typ, true) == kPointer && f.omitEmpty {
+			// Written only when not nil.
+			elem := types.Unalias(f.typ).Underlying().(*types.Pointer).Elem()
+			value = g.encStmt(elem, "(*"+x+")")
+		}
 		if encode, ok := customFields[typ+"."+f.goName]; ok && encode {
 			conds = append(conds, fmt.Sprintf("v.omit%s()", f.goName))
 			value = fmt.Sprintf("w.enc%s%s(v)\n", typ, f.goName)
 		}
 		key, _ := json.Marshal(f.jsonName)
+		lit := func(s string) string {
+			if strings.ContainsRune(s, '`') {
+				return fmt.Sprintf("%q", s)
+			}
+			return "`" + s + "`"
+		}
 		var sep string
 		switch state {
 		case "yes":
-			sep = fmt.Sprintf("w.b = append(w.b, %q...)\n", string(key)+":")
+			sep = fmt.Sprintf("w.b = append(w.b, %s...)\n", lit(string(key)+":"))
 		case "no":
-			sep = fmt.Sprintf("w.b = append(w.b, %q...)\n", ","+string(key)+":")
+			sep = fmt.Sprintf("w.b = append(w.b, %s...)\n", lit(","+string(key)+":"))
 		default:
 			startNeeded = true
-			sep = fmt.Sprintf("if len(w.b) > start {\nw.b = append(w.b, ',')\n}\nw.b = append(w.b, %q...)\n", string(key)+":")
+			sep = fmt.Sprintf("if len(w.b) > start {\nw.b = append(w.b, ',')\n}\nw.b = append(w.b, %s...)\n", lit(string(key)+":"))
 		}
 		stmt := sep + value
 		if len(conds) > 0 {
-			cond := ""
-			for i, c := range conds {
-				if i > 0 {
-					cond += " || "
-				}
-				cond += "(" + c + ")"
+			var keep []string
+			for _, c := range conds {
+				keep = append(keep, not(c))
 			}
-			stmt = fmt.Sprintf("if !(%s) {\n%s}\n", cond, stmt)
+			stmt = fmt.Sprintf("if %s {\n%s}\n", strings.Join(keep, " && "), stmt)
 			if state == "yes" {
 				state = "maybe"
 			}

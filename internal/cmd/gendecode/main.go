@@ -575,6 +575,9 @@ func (g *gen) zeroTest(x string, t types.Type) string {
 		return fmt.Sprintf("%s == (%s{})", x, g.typeName(t))
 	}
 	g.use("reflect")
+	if p, ok := strings.CutPrefix(x, "*"); ok {
+		return fmt.Sprintf("reflect.ValueOf(%s).Elem().IsZero()", p)
+	}
 	return fmt.Sprintf("reflect.ValueOf(&%s).Elem().IsZero()", x)
 }
 
@@ -590,4 +593,18 @@ func (g *gen) emptyTest(x string, t types.Type) string {
 		return "len(" + x + ") == 0"
 	}
 	return ""
+}
+
+// not negates a test written by zeroTest or emptyTest, readably: x == y
+// becomes x != y, !x becomes x, and anything else is wrapped.
+func not(test string) string {
+	switch {
+	case strings.Count(test, " == ") == 1 && !strings.ContainsAny(test, "|&!"):
+		return strings.Replace(test, " == ", " != ", 1)
+	case strings.HasPrefix(test, "!") && !strings.ContainsAny(test[1:], " |&!("):
+		return test[1:]
+	case !strings.ContainsAny(test, " |&!"):
+		return "!" + test
+	}
+	return "!(" + test + ")"
 }

@@ -228,7 +228,7 @@ func (g *gen) emitConv(from, to *types.Named, pairs []pair, reverse bool) {
 				continue
 			}
 			if pd, ok := dst.typ.(*types.Pointer); ok && types.Identical(pd.Elem(), src.typ) {
-				g.p("if !(%s) {\nx := %s\n%s = &x\n}\n", g.zeroTest(x, src.typ), x, y)
+				g.p("if %s {\nx := %s\n%s = &x\n}\n", not(g.zeroTest(x, src.typ)), x, y)
 				continue
 			}
 			se := src.typ.(*types.Slice).Elem()
@@ -250,7 +250,7 @@ func (g *gen) emitReportMerge(t *types.Named, down string) {
 		if f.goName == down {
 			continue
 		}
-		g.p("if !(%s) {\ndst.%s = src.%s\n}\n", g.nonEmptyNot("src."+f.goName, f.typ), f.goName, f.goName)
+		g.p("if %s {\ndst.%s = src.%s\n}\n", not(g.nonEmptyNot("src."+f.goName, f.typ)), f.goName, f.goName)
 	}
 	g.p("}\n\n")
 }
@@ -283,15 +283,15 @@ func (g *gen) emitAcc(t *types.Named, seen map[string]bool) error {
 		switch g.mergeRuleOf(typ, f) {
 		case ruleConcat:
 			fmt.Fprintf(&decl, "%s strings.Builder\n", f.goName)
-			fmt.Fprintf(&add, "%s.WriteString(string(%s))\n", a, x)
-			fmt.Fprintf(&value, "out.%s = %s(%s.String())\n", f.goName, ft, a)
+			fmt.Fprintf(&add, "%s.WriteString(%s)\n", a, x)
+			fmt.Fprintf(&value, "out.%s = %s.String()\n", f.goName, a)
 		case ruleJoin:
 			fmt.Fprintf(&decl, "%s %s\n", f.goName, ft)
 			fmt.Fprintf(&add, "if %s != \"\" && %s != %s {\n%s += %s\n}\n", x, x, a, a, x)
 			fmt.Fprintf(&value, "out.%s = %s\n", f.goName, a)
 		case ruleLast:
 			fmt.Fprintf(&decl, "%s %s\n", f.goName, ft)
-			fmt.Fprintf(&add, "if !(%s) {\n%s = %s\n}\n", g.nonEmptyNot(x, f.typ), a, x)
+			fmt.Fprintf(&add, "if %s {\n%s = %s\n}\n", not(g.nonEmptyNot(x, f.typ)), a, x)
 			switch u := f.typ.Underlying().(type) {
 			case *types.Pointer:
 				if structName(u.Elem()) != "" {
