@@ -200,3 +200,57 @@ func TestStreamedUsageAcceptsIntegralNumbers(t *testing.T) {
 		t.Fatalf("usage %+v", u)
 	}
 }
+
+// A fraction rounds on every road that decodes counts: a stream chunk (the
+// one-pass decoder, encoding/json when the decoder declines, and the usage
+// type's shadow struct), the tokenizer, an agent's usage, and what an
+// observer is told.
+func TestFractionalCountsRoundOnEveryRoad(t *testing.T) {
+	ctx := context.Background()
+	for name, usage := range map[string]string{
+		"one-pass decoder":         `"usage":{"prompt_tokens":12.7,"completion_tokens":2.2,"total_tokens":14.9}`,
+		"encoding/json road":       `"Usage":{"prompt_tokens":12.7,"completion_tokens":2.2,"total_tokens":14.9}`,
+		"usage type's shadow road": `"usage":{"Prompt_Tokens":12.7,"completion_tokens":2.2,"total_tokens":14.9}`,
+	} {
+		chunk := `{"id":"c","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}],` + usage + `}`
+		obs := &recordingObserver{}
+		env := newFaultEnv(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			writeEvents(w, append(sseEvents([][]byte{[]byte(chunk)}), doneEvent))
+		}, zai.WithObserver(obs))
+		stream, err := env.client.Chat.Completions.CreateStream(ctx, hiReq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acc zai.ChatCompletionAccumulator
+		for c, err := range stream.All() {
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			acc.Add(c)
+		}
+		if u := acc.Completion().Usage; u.PromptTokens != 13 || u.CompletionTokens != 2 || u.TotalTokens != 15 {
+			t.Errorf("%s: usage %+v", name, u)
+		}
+		if u := obs.only(t).ends[0].Usage; u.InputTokens != 13 || u.TotalTokens != 15 {
+			t.Errorf("%s: observed usage %+v", name, u)
+		}
+	}
+
+	body := withCounts(t, readFile(t, "testdata/shapes/tokenizer_response.json"), `"prompt_tokens":14`, `"prompt_tokens":13.6`)
+	_, client := newRecorder(t, respondJSON(string(body)))
+	tok, err := client.Tokenizer.Count(ctx, zai.TokenizerRequest{Model: zai.ModelGLM4_6, Messages: []zai.Message{zai.UserMessage("hi")}})
+	if err != nil || tok.Usage.PromptTokens != 14 {
+		t.Errorf("tokenizer: %+v %v", tok, err)
+	}
+
+	reply := strings.Replace(translationReply, `"prompt_tokens":12`, `"prompt_tokens":11.5`, 1)
+	obs := &recordingObserver{}
+	_, client = newRecorder(t, respondJSON(reply))
+	resp, err := client.Agents.Invoke(ctx, zai.NewTranslationRequest("hello", zai.TranslationVariables{SourceLang: "auto", TargetLang: "zh-CN"}), zai.WithObserver(obs))
+	if err != nil || resp.Usage == nil || resp.Usage.PromptTokens != 12 {
+		t.Fatalf("agents: %+v %v", resp, err)
+	}
+	if u := obs.only(t).ends[0].Usage; u.InputTokens != 12 {
+		t.Errorf("agents: observed usage %+v", u)
+	}
+}
