@@ -11,6 +11,7 @@ package jsonx
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode"
 	"unicode/utf16"
@@ -36,7 +37,9 @@ const (
 
 // WS skips JSON whitespace.
 func (r *Reader) WS() {
-	for r.I < len(r.B) {
+	// Every byte that may start or follow a token is above ' ', so compact
+	// JSON costs one comparison here.
+	for r.I < len(r.B) && r.B[r.I] <= ' ' {
 		switch r.B[r.I] {
 		case ' ', '\t', '\n', '\r':
 			r.I++
@@ -48,6 +51,9 @@ func (r *Reader) WS() {
 
 // Peek skips whitespace and returns the next byte, or 0 at the end.
 func (r *Reader) Peek() byte {
+	if r.I < len(r.B) && r.B[r.I] > ' ' {
+		return r.B[r.I]
+	}
 	r.WS()
 	if r.I < len(r.B) {
 		return r.B[r.I]
@@ -81,12 +87,13 @@ const (
 	highs = 0x8080808080808080
 )
 
-// special reports whether any byte of the little-endian word x ends the
-// fast scan of a string: a quote, a backslash, a control character, or (when
-// ascii is set) a byte >= 0x80. The tests are the classic "has zero byte" and
-// "has byte less than n" bit tricks; their false positives only occur above
-// a true one, so the answer for the word is exact.
-func special(x uint64, ascii bool) bool {
+// special returns a word with the high bit set in each byte of the
+// little-endian word x that ends the fast scan of a string: a quote, a
+// backslash, a control character, or (when ascii is set) a byte >= 0x80.
+// The tests are the classic "has zero byte" and "has byte less than n" bit
+// tricks; their false positives only occur above a true one, so the lowest
+// set bit marks the first such byte exactly.
+func special(x uint64, ascii bool) uint64 {
 	q := x ^ (ones * '"')
 	bs := x ^ (ones * '\\')
 	t := (q - ones) &^ q
@@ -95,7 +102,7 @@ func special(x uint64, ascii bool) bool {
 	if ascii {
 		t |= x
 	}
-	return t&highs != 0
+	return t & highs
 }
 
 // RawString reads a string whose opening quote is next and returns the
@@ -107,7 +114,12 @@ func (r *Reader) RawString() (raw []byte, flags int, ok bool) {
 	start := r.I + 1
 	i := start
 	for {
-		for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:]), flags&NonASCII == 0) {
+		// Eight bytes at a time up to the next byte that needs a look.
+		for i+8 <= len(b) {
+			if t := special(binary.LittleEndian.Uint64(b[i:]), flags&NonASCII == 0); t != 0 {
+				i += bits.TrailingZeros64(t) / 8
+				break
+			}
 			i += 8
 		}
 		if i >= len(b) {
@@ -152,18 +164,28 @@ func isHex(c byte) bool {
 }
 
 // Key reads an object key and its colon. A key that encoding/json could
-// match to a field differently (escapes, non-ASCII) reports false.
+// match to a field differently (escapes, non-ASCII) reports false. Keys are
+// short, so they are scanned a byte at a time.
 func (r *Reader) Key() ([]byte, bool) {
 	if r.Peek() != '"' {
 		return nil, false
 	}
-	raw, flags, ok := r.RawString()
-	if !ok || flags != 0 || r.Peek() != ':' {
-		return nil, false
+	b := r.B
+	start := r.I + 1
+	for i := start; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			r.I = i + 1
+			if r.Peek() != ':' {
+				return nil, false
+			}
+			r.I++
+			return b[start:i], true
+		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
+			return nil, false
+		}
 	}
-	r.I++
-	r.WS()
-	return raw, true
+	return nil, false
 }
 
 // Number reads a JSON number and reports whether it is written as an

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"strings"
 	"testing"
 )
 
 // TestSpecial checks the word test against the byte test for every byte
-// value at every position, with and without the ASCII condition.
+// value at every position, with and without the ASCII condition, and that
+// the lowest flagged byte is the first special one.
 func TestSpecial(t *testing.T) {
 	for _, ascii := range []bool{true, false} {
 		for c := range 256 {
@@ -17,8 +19,12 @@ func TestSpecial(t *testing.T) {
 				w := []byte("abcdefgh")
 				w[pos] = byte(c)
 				want := c == '"' || c == '\\' || c < 0x20 || (ascii && c >= 0x80)
-				if got := special(binary.LittleEndian.Uint64(w), ascii); got != want {
+				if got := special(binary.LittleEndian.Uint64(w), ascii) != 0; got != want {
 					t.Fatalf("byte %#x at %d (ascii %v): %v, want %v", c, pos, ascii, got, want)
+				}
+				w[7] = '"' // a special byte above: the first one is still found
+				if tz := bits.TrailingZeros64(special(binary.LittleEndian.Uint64(w), ascii)) / 8; want && tz != pos || !want && tz != 7 {
+					t.Fatalf("byte %#x at %d (ascii %v): first special at %d", c, pos, ascii, tz)
 				}
 			}
 		}
