@@ -45,60 +45,119 @@ func (r *jsonReader) decChatCompletionChunk(v *ChatCompletionChunk) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`id":`) {
+					k = 0
+				}
+			case 'o':
+				if r.KeyIs(`object":`) {
+					k = 1
+				}
+			case 'c':
+				if r.KeyIs(`created":`) {
+					k = 2
+				} else if r.KeyIs(`choices":`) {
+					k = 4
+				} else if r.KeyIs(`content_filter":`) {
+					k = 7
+				}
+			case 'm':
+				if r.KeyIs(`model":`) {
+					k = 3
+				}
+			case 'u':
+				if r.KeyIs(`usage":`) {
+					k = 5
+				}
+			case 'w':
+				if r.KeyIs(`web_search":`) {
+					k = 6
+				}
+			case 'k':
+				if r.KeyIs(`knowledge_v2":`) {
+					k = 8
+				}
+			}
 		}
-		switch string(key) {
-		case "id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "id":
+				k = 0
+			case "object":
+				k = 1
+			case "created":
+				k = 2
+			case "model":
+				k = 3
+			case "choices":
+				k = 4
+			case "usage":
+				k = 5
+			case "web_search":
+				k = 6
+			case "content_filter":
+				k = 7
+			case "knowledge_v2":
+				k = 8
+			default:
+				if !r.unknownTop(key, chatCompletionChunkFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.ID, internChatCompletionChunkID) {
 				return false
 			}
 			seen |= 1 << 0
-		case "object":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.Object, internChatCompletionChunkObject) {
 				return false
 			}
 			seen |= 1 << 1
-		case "created":
+		case 2:
 			if seen&(1<<2) != 0 || !decInt(r, &v.Created) {
 				return false
 			}
 			seen |= 1 << 2
-		case "model":
+		case 3:
 			if seen&(1<<3) != 0 || !r.str(&v.Model, internChatCompletionChunkModel) {
 				return false
 			}
 			seen |= 1 << 3
-		case "choices":
+		case 4:
 			if seen&(1<<4) != 0 || !r.decSliceOfChatCompletionChunkChoice(&v.Choices) {
 				return false
 			}
 			seen |= 1 << 4
-		case "usage":
+		case 5:
 			if seen&(1<<5) != 0 || !r.decPtrToUsage(&v.Usage) {
 				return false
 			}
 			seen |= 1 << 5
-		case "web_search":
+		case 6:
 			if seen&(1<<6) != 0 || !r.decSliceOfWebSearchResult(&v.WebSearch) {
 				return false
 			}
 			seen |= 1 << 6
-		case "content_filter":
+		case 7:
 			if seen&(1<<7) != 0 || !r.decSliceOfContentFilter(&v.ContentFilter) {
 				return false
 			}
 			seen |= 1 << 7
-		case "knowledge_v2":
+		case 8:
 			if seen&(1<<8) != 0 || !r.decPtrToKnowledgeV2(&v.KnowledgeV2) {
 				return false
 			}
 			seen |= 1 << 8
-		default:
-			if !r.unknownTop(key, chatCompletionChunkFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -130,65 +189,130 @@ func (r *jsonReader) decChatCompletion(v *ChatCompletion) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`id":`) {
+					k = 0
+				}
+			case 'r':
+				if r.KeyIs(`request_id":`) {
+					k = 1
+				}
+			case 'o':
+				if r.KeyIs(`object":`) {
+					k = 2
+				}
+			case 'c':
+				if r.KeyIs(`created":`) {
+					k = 3
+				} else if r.KeyIs(`choices":`) {
+					k = 5
+				} else if r.KeyIs(`content_filter":`) {
+					k = 8
+				}
+			case 'm':
+				if r.KeyIs(`model":`) {
+					k = 4
+				}
+			case 'u':
+				if r.KeyIs(`usage":`) {
+					k = 6
+				}
+			case 'w':
+				if r.KeyIs(`web_search":`) {
+					k = 7
+				}
+			case 'k':
+				if r.KeyIs(`knowledge_v2":`) {
+					k = 9
+				}
+			}
 		}
-		switch string(key) {
-		case "id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "id":
+				k = 0
+			case "request_id":
+				k = 1
+			case "object":
+				k = 2
+			case "created":
+				k = 3
+			case "model":
+				k = 4
+			case "choices":
+				k = 5
+			case "usage":
+				k = 6
+			case "web_search":
+				k = 7
+			case "content_filter":
+				k = 8
+			case "knowledge_v2":
+				k = 9
+			default:
+				if !r.unknown(key, chatCompletionFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "request_id":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.RequestID, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "object":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.Object, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "created":
+		case 3:
 			if seen&(1<<3) != 0 || !decInt(r, &v.Created) {
 				return false
 			}
 			seen |= 1 << 3
-		case "model":
+		case 4:
 			if seen&(1<<4) != 0 || !r.str(&v.Model, noIntern) {
 				return false
 			}
 			seen |= 1 << 4
-		case "choices":
+		case 5:
 			if seen&(1<<5) != 0 || !r.decSliceOfChatCompletionChoice(&v.Choices) {
 				return false
 			}
 			seen |= 1 << 5
-		case "usage":
+		case 6:
 			if seen&(1<<6) != 0 || !r.decUsage(&v.Usage) {
 				return false
 			}
 			seen |= 1 << 6
-		case "web_search":
+		case 7:
 			if seen&(1<<7) != 0 || !r.decSliceOfWebSearchResult(&v.WebSearch) {
 				return false
 			}
 			seen |= 1 << 7
-		case "content_filter":
+		case 8:
 			if seen&(1<<8) != 0 || !r.decSliceOfContentFilter(&v.ContentFilter) {
 				return false
 			}
 			seen |= 1 << 8
-		case "knowledge_v2":
+		case 9:
 			if seen&(1<<9) != 0 || !r.decPtrToKnowledgeV2(&v.KnowledgeV2) {
 				return false
 			}
 			seen |= 1 << 9
-		default:
-			if !r.unknown(key, chatCompletionFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -220,50 +344,97 @@ func (r *jsonReader) decMessage(v *Message) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'r':
+				if r.KeyIs(`role":`) {
+					k = 0
+				} else if r.KeyIs(`reasoning_content":`) {
+					k = 2
+				}
+			case 'c':
+				if r.KeyIs(`content":`) {
+					k = 1
+				}
+			case 't':
+				if r.KeyIs(`tool_calls":`) {
+					k = 3
+				} else if r.KeyIs(`tool_call_id":`) {
+					k = 4
+				}
+			case 'n':
+				if r.KeyIs(`name":`) {
+					k = 5
+				}
+			case 'a':
+				if r.KeyIs(`audio":`) {
+					k = 6
+				}
+			}
 		}
-		switch string(key) {
-		case "role":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "role":
+				k = 0
+			case "content":
+				k = 1
+			case "reasoning_content":
+				k = 2
+			case "tool_calls":
+				k = 3
+			case "tool_call_id":
+				k = 4
+			case "name":
+				k = 5
+			case "audio":
+				k = 6
+			default:
+				if !r.unknown(key, messageFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str((*string)(&v.Role), noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "content":
+		case 1:
 			if seen&(1<<1) != 0 || !r.decMessageContent(v) {
 				return false
 			}
 			seen |= 1 << 1
-		case "reasoning_content":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.ReasoningContent, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "tool_calls":
+		case 3:
 			if seen&(1<<3) != 0 || !r.decSliceOfToolCall(&v.ToolCalls) {
 				return false
 			}
 			seen |= 1 << 3
-		case "tool_call_id":
+		case 4:
 			if seen&(1<<4) != 0 || !r.str(&v.ToolCallID, noIntern) {
 				return false
 			}
 			seen |= 1 << 4
-		case "name":
+		case 5:
 			if seen&(1<<5) != 0 || !r.str(&v.Name, noIntern) {
 				return false
 			}
 			seen |= 1 << 5
-		case "audio":
+		case 6:
 			if seen&(1<<6) != 0 || !r.decPtrToMessageAudio(&v.Audio) {
 				return false
 			}
 			seen |= 1 << 6
-		default:
-			if !r.unknown(key, messageFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -295,35 +466,68 @@ func (r *jsonReader) decTokenizerUsage(v *TokenizerUsage) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'p':
+				if r.KeyIs(`prompt_tokens":`) {
+					k = 0
+				}
+			case 'i':
+				if r.KeyIs(`image_tokens":`) {
+					k = 1
+				}
+			case 'v':
+				if r.KeyIs(`video_tokens":`) {
+					k = 2
+				}
+			case 't':
+				if r.KeyIs(`total_tokens":`) {
+					k = 3
+				}
+			}
 		}
-		switch string(key) {
-		case "prompt_tokens":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "prompt_tokens":
+				k = 0
+			case "image_tokens":
+				k = 1
+			case "video_tokens":
+				k = 2
+			case "total_tokens":
+				k = 3
+			default:
+				if !r.unknown(key, tokenizerUsageFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decCount(r, &v.PromptTokens) {
 				return false
 			}
 			seen |= 1 << 0
-		case "image_tokens":
+		case 1:
 			if seen&(1<<1) != 0 || !decCount(r, &v.ImageTokens) {
 				return false
 			}
 			seen |= 1 << 1
-		case "video_tokens":
+		case 2:
 			if seen&(1<<2) != 0 || !decCount(r, &v.VideoTokens) {
 				return false
 			}
 			seen |= 1 << 2
-		case "total_tokens":
+		case 3:
 			if seen&(1<<3) != 0 || !decCount(r, &v.TotalTokens) {
 				return false
 			}
 			seen |= 1 << 3
-		default:
-			if !r.unknown(key, tokenizerUsageFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -355,35 +559,66 @@ func (r *jsonReader) decAgentUsage(v *AgentUsage) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'p':
+				if r.KeyIs(`prompt_tokens":`) {
+					k = 0
+				}
+			case 'c':
+				if r.KeyIs(`completion_tokens":`) {
+					k = 1
+				}
+			case 't':
+				if r.KeyIs(`total_tokens":`) {
+					k = 2
+				} else if r.KeyIs(`total_calls":`) {
+					k = 3
+				}
+			}
 		}
-		switch string(key) {
-		case "prompt_tokens":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "prompt_tokens":
+				k = 0
+			case "completion_tokens":
+				k = 1
+			case "total_tokens":
+				k = 2
+			case "total_calls":
+				k = 3
+			default:
+				if !r.unknown(key, agentUsageFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decCount(r, &v.PromptTokens) {
 				return false
 			}
 			seen |= 1 << 0
-		case "completion_tokens":
+		case 1:
 			if seen&(1<<1) != 0 || !decCount(r, &v.CompletionTokens) {
 				return false
 			}
 			seen |= 1 << 1
-		case "total_tokens":
+		case 2:
 			if seen&(1<<2) != 0 || !decCount(r, &v.TotalTokens) {
 				return false
 			}
 			seen |= 1 << 2
-		case "total_calls":
+		case 3:
 			if seen&(1<<3) != 0 || !decCount(r, &v.TotalCalls) {
 				return false
 			}
 			seen |= 1 << 3
-		default:
-			if !r.unknown(key, agentUsageFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -670,45 +905,84 @@ func (r *jsonReader) decUsage(v *Usage) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'p':
+				if r.KeyIs(`prompt_tokens":`) {
+					k = 0
+				} else if r.KeyIs(`prompt_tokens_details":`) {
+					k = 4
+				}
+			case 'c':
+				if r.KeyIs(`completion_tokens":`) {
+					k = 1
+				} else if r.KeyIs(`completion_tokens_details":`) {
+					k = 5
+				}
+			case 't':
+				if r.KeyIs(`total_tokens":`) {
+					k = 2
+				} else if r.KeyIs(`total_calls":`) {
+					k = 3
+				}
+			}
 		}
-		switch string(key) {
-		case "prompt_tokens":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "prompt_tokens":
+				k = 0
+			case "completion_tokens":
+				k = 1
+			case "total_tokens":
+				k = 2
+			case "total_calls":
+				k = 3
+			case "prompt_tokens_details":
+				k = 4
+			case "completion_tokens_details":
+				k = 5
+			default:
+				if !r.unknown(key, usageFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decCount(r, &v.PromptTokens) {
 				return false
 			}
 			seen |= 1 << 0
-		case "completion_tokens":
+		case 1:
 			if seen&(1<<1) != 0 || !decCount(r, &v.CompletionTokens) {
 				return false
 			}
 			seen |= 1 << 1
-		case "total_tokens":
+		case 2:
 			if seen&(1<<2) != 0 || !decCount(r, &v.TotalTokens) {
 				return false
 			}
 			seen |= 1 << 2
-		case "total_calls":
+		case 3:
 			if seen&(1<<3) != 0 || !decCount(r, &v.TotalCalls) {
 				return false
 			}
 			seen |= 1 << 3
-		case "prompt_tokens_details":
+		case 4:
 			if seen&(1<<4) != 0 || !r.decPromptTokensDetails(&v.PromptTokensDetails) {
 				return false
 			}
 			seen |= 1 << 4
-		case "completion_tokens_details":
+		case 5:
 			if seen&(1<<5) != 0 || !r.decCompletionTokensDetails(&v.CompletionTokensDetails) {
 				return false
 			}
 			seen |= 1 << 5
-		default:
-			if !r.unknown(key, usageFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -797,50 +1071,95 @@ func (r *jsonReader) decContentPart(v *ContentPart) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 't':
+				if r.KeyIs(`type":`) {
+					k = 0
+				} else if r.KeyIs(`text":`) {
+					k = 1
+				}
+			case 'i':
+				if r.KeyIs(`image_url":`) {
+					k = 2
+				} else if r.KeyIs(`input_audio":`) {
+					k = 5
+				}
+			case 'v':
+				if r.KeyIs(`video_url":`) {
+					k = 3
+				}
+			case 'f':
+				if r.KeyIs(`file_url":`) {
+					k = 4
+				} else if r.KeyIs(`file":`) {
+					k = 6
+				}
+			}
 		}
-		switch string(key) {
-		case "type":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "type":
+				k = 0
+			case "text":
+				k = 1
+			case "image_url":
+				k = 2
+			case "video_url":
+				k = 3
+			case "file_url":
+				k = 4
+			case "input_audio":
+				k = 5
+			case "file":
+				k = 6
+			default:
+				if !r.unknown(key, contentPartFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str((*string)(&v.Type), noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "text":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.Text, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "image_url":
+		case 2:
 			if seen&(1<<2) != 0 || !r.decPtrToURLRef(&v.ImageURL) {
 				return false
 			}
 			seen |= 1 << 2
-		case "video_url":
+		case 3:
 			if seen&(1<<3) != 0 || !r.decPtrToURLRef(&v.VideoURL) {
 				return false
 			}
 			seen |= 1 << 3
-		case "file_url":
+		case 4:
 			if seen&(1<<4) != 0 || !r.decPtrToURLRef(&v.FileURL) {
 				return false
 			}
 			seen |= 1 << 4
-		case "input_audio":
+		case 5:
 			if seen&(1<<5) != 0 || !r.decPtrToInputAudio(&v.InputAudio) {
 				return false
 			}
 			seen |= 1 << 5
-		case "file":
+		case 6:
 			if seen&(1<<6) != 0 || !r.decPtrToChatFile(&v.File) {
 				return false
 			}
 			seen |= 1 << 6
-		default:
-			if !r.unknown(key, contentPartFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -872,30 +1191,57 @@ func (r *jsonReader) decChatCompletionChunkChoice(v *ChatCompletionChunkChoice) 
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`index":`) {
+					k = 0
+				}
+			case 'd':
+				if r.KeyIs(`delta":`) {
+					k = 1
+				}
+			case 'f':
+				if r.KeyIs(`finish_reason":`) {
+					k = 2
+				}
+			}
 		}
-		switch string(key) {
-		case "index":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "index":
+				k = 0
+			case "delta":
+				k = 1
+			case "finish_reason":
+				k = 2
+			default:
+				if !r.unknown(key, chatCompletionChunkChoiceFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decInt(r, &v.Index) {
 				return false
 			}
 			seen |= 1 << 0
-		case "delta":
+		case 1:
 			if seen&(1<<1) != 0 || !r.decChatCompletionDelta(&v.Delta) {
 				return false
 			}
 			seen |= 1 << 1
-		case "finish_reason":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str((*string)(&v.FinishReason), internChatCompletionChunkChoiceFinishReason) {
 				return false
 			}
 			seen |= 1 << 2
-		default:
-			if !r.unknown(key, chatCompletionChunkChoiceFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -927,55 +1273,110 @@ func (r *jsonReader) decWebSearchResult(v *WebSearchResult) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 't':
+				if r.KeyIs(`title":`) {
+					k = 0
+				}
+			case 'c':
+				if r.KeyIs(`content":`) {
+					k = 1
+				}
+			case 'l':
+				if r.KeyIs(`link":`) {
+					k = 2
+				}
+			case 'm':
+				if r.KeyIs(`media":`) {
+					k = 3
+				}
+			case 'i':
+				if r.KeyIs(`icon":`) {
+					k = 4
+				} else if r.KeyIs(`images":`) {
+					k = 7
+				}
+			case 'r':
+				if r.KeyIs(`refer":`) {
+					k = 5
+				}
+			case 'p':
+				if r.KeyIs(`publish_date":`) {
+					k = 6
+				}
+			}
 		}
-		switch string(key) {
-		case "title":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "title":
+				k = 0
+			case "content":
+				k = 1
+			case "link":
+				k = 2
+			case "media":
+				k = 3
+			case "icon":
+				k = 4
+			case "refer":
+				k = 5
+			case "publish_date":
+				k = 6
+			case "images":
+				k = 7
+			default:
+				if !r.unknown(key, webSearchResultFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.Title, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "content":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.Content, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "link":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.Link, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "media":
+		case 3:
 			if seen&(1<<3) != 0 || !r.str(&v.Media, noIntern) {
 				return false
 			}
 			seen |= 1 << 3
-		case "icon":
+		case 4:
 			if seen&(1<<4) != 0 || !r.str(&v.Icon, noIntern) {
 				return false
 			}
 			seen |= 1 << 4
-		case "refer":
+		case 5:
 			if seen&(1<<5) != 0 || !r.str(&v.Refer, noIntern) {
 				return false
 			}
 			seen |= 1 << 5
-		case "publish_date":
+		case 6:
 			if seen&(1<<6) != 0 || !r.str(&v.PublishDate, noIntern) {
 				return false
 			}
 			seen |= 1 << 6
-		case "images":
+		case 7:
 			if seen&(1<<7) != 0 || !r.decSliceOfString(&v.Images) {
 				return false
 			}
 			seen |= 1 << 7
-		default:
-			if !r.unknown(key, webSearchResultFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1007,25 +1408,46 @@ func (r *jsonReader) decContentFilter(v *ContentFilter) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'r':
+				if r.KeyIs(`role":`) {
+					k = 0
+				}
+			case 'l':
+				if r.KeyIs(`level":`) {
+					k = 1
+				}
+			}
 		}
-		switch string(key) {
-		case "role":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "role":
+				k = 0
+			case "level":
+				k = 1
+			default:
+				if !r.unknown(key, contentFilterFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str((*string)(&v.Role), noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "level":
+		case 1:
 			if seen&(1<<1) != 0 || !decInt(r, &v.Level) {
 				return false
 			}
 			seen |= 1 << 1
-		default:
-			if !r.unknown(key, contentFilterFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1057,30 +1479,57 @@ func (r *jsonReader) decKnowledgeV2(v *KnowledgeV2) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 't':
+				if r.KeyIs(`type":`) {
+					k = 0
+				}
+			case 'c':
+				if r.KeyIs(`contents":`) {
+					k = 1
+				}
+			case 'r':
+				if r.KeyIs(`rewritten_query":`) {
+					k = 2
+				}
+			}
 		}
-		switch string(key) {
-		case "type":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "type":
+				k = 0
+			case "contents":
+				k = 1
+			case "rewritten_query":
+				k = 2
+			default:
+				if !r.unknown(key, knowledgeV2Fields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.Type, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "contents":
+		case 1:
 			if seen&(1<<1) != 0 || !r.decSliceOfKnowledgeContent(&v.Contents) {
 				return false
 			}
 			seen |= 1 << 1
-		case "rewritten_query":
+		case 2:
 			if seen&(1<<2) != 0 || !r.decPtrToKnowledgeRewrittenQuery(&v.RewrittenQuery) {
 				return false
 			}
 			seen |= 1 << 2
-		default:
-			if !r.unknown(key, knowledgeV2Fields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1112,30 +1561,57 @@ func (r *jsonReader) decChatCompletionChoice(v *ChatCompletionChoice) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`index":`) {
+					k = 0
+				}
+			case 'm':
+				if r.KeyIs(`message":`) {
+					k = 1
+				}
+			case 'f':
+				if r.KeyIs(`finish_reason":`) {
+					k = 2
+				}
+			}
 		}
-		switch string(key) {
-		case "index":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "index":
+				k = 0
+			case "message":
+				k = 1
+			case "finish_reason":
+				k = 2
+			default:
+				if !r.unknown(key, chatCompletionChoiceFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decInt(r, &v.Index) {
 				return false
 			}
 			seen |= 1 << 0
-		case "message":
+		case 1:
 			if seen&(1<<1) != 0 || !r.decMessage(&v.Message) {
 				return false
 			}
 			seen |= 1 << 1
-		case "finish_reason":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str((*string)(&v.FinishReason), noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		default:
-			if !r.unknown(key, chatCompletionChoiceFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1167,20 +1643,35 @@ func (r *jsonReader) decPromptTokensDetails(v *PromptTokensDetails) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'c':
+				if r.KeyIs(`cached_tokens":`) {
+					k = 0
+				}
+			}
 		}
-		switch string(key) {
-		case "cached_tokens":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "cached_tokens":
+				k = 0
+			default:
+				if !r.unknown(key, promptTokensDetailsFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decCount(r, &v.CachedTokens) {
 				return false
 			}
 			seen |= 1 << 0
-		default:
-			if !r.unknown(key, promptTokensDetailsFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1212,20 +1703,35 @@ func (r *jsonReader) decCompletionTokensDetails(v *CompletionTokensDetails) bool
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'r':
+				if r.KeyIs(`reasoning_tokens":`) {
+					k = 0
+				}
+			}
 		}
-		switch string(key) {
-		case "reasoning_tokens":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "reasoning_tokens":
+				k = 0
+			default:
+				if !r.unknown(key, completionTokensDetailsFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decCount(r, &v.ReasoningTokens) {
 				return false
 			}
 			seen |= 1 << 0
-		default:
-			if !r.unknown(key, completionTokensDetailsFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1257,45 +1763,88 @@ func (r *jsonReader) decToolCall(v *ToolCall) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`index":`) {
+					k = 0
+				} else if r.KeyIs(`id":`) {
+					k = 1
+				}
+			case 't':
+				if r.KeyIs(`type":`) {
+					k = 2
+				}
+			case 'f':
+				if r.KeyIs(`function":`) {
+					k = 3
+				}
+			case 'm':
+				if r.KeyIs(`mcp":`) {
+					k = 4
+				}
+			case 'd':
+				if r.KeyIs(`doc_reference":`) {
+					k = 5
+				}
+			}
 		}
-		switch string(key) {
-		case "index":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "index":
+				k = 0
+			case "id":
+				k = 1
+			case "type":
+				k = 2
+			case "function":
+				k = 3
+			case "mcp":
+				k = 4
+			case "doc_reference":
+				k = 5
+			default:
+				if !r.unknown(key, toolCallFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decInt(r, &v.Index) {
 				return false
 			}
 			seen |= 1 << 0
-		case "id":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.ID, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "type":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str((*string)(&v.Type), internToolCallType) {
 				return false
 			}
 			seen |= 1 << 2
-		case "function":
+		case 3:
 			if seen&(1<<3) != 0 || !r.decFunctionCall(&v.Function) {
 				return false
 			}
 			seen |= 1 << 3
-		case "mcp":
+		case 4:
 			if seen&(1<<4) != 0 || !r.decPtrToMCPToolCall(&v.MCP) {
 				return false
 			}
 			seen |= 1 << 4
-		case "doc_reference":
+		case 5:
 			if seen&(1<<5) != 0 || !r.decSliceOfDocReference(&v.DocReference) {
 				return false
 			}
 			seen |= 1 << 5
-		default:
-			if !r.unknown(key, toolCallFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1327,30 +1876,57 @@ func (r *jsonReader) decMessageAudio(v *MessageAudio) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`id":`) {
+					k = 0
+				}
+			case 'd':
+				if r.KeyIs(`data":`) {
+					k = 1
+				}
+			case 'e':
+				if r.KeyIs(`expires_at":`) {
+					k = 2
+				}
+			}
 		}
-		switch string(key) {
-		case "id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "id":
+				k = 0
+			case "data":
+				k = 1
+			case "expires_at":
+				k = 2
+			default:
+				if !r.unknown(key, messageAudioFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "data":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.Data, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "expires_at":
+		case 2:
 			if seen&(1<<2) != 0 || !decInt(r, &v.ExpiresAt) {
 				return false
 			}
 			seen |= 1 << 2
-		default:
-			if !r.unknown(key, messageAudioFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1412,40 +1988,77 @@ func (r *jsonReader) decChatCompletionDelta(v *ChatCompletionDelta) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'r':
+				if r.KeyIs(`role":`) {
+					k = 0
+				} else if r.KeyIs(`reasoning_content":`) {
+					k = 2
+				}
+			case 'c':
+				if r.KeyIs(`content":`) {
+					k = 1
+				}
+			case 't':
+				if r.KeyIs(`tool_calls":`) {
+					k = 3
+				}
+			case 'a':
+				if r.KeyIs(`audio":`) {
+					k = 4
+				}
+			}
 		}
-		switch string(key) {
-		case "role":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "role":
+				k = 0
+			case "content":
+				k = 1
+			case "reasoning_content":
+				k = 2
+			case "tool_calls":
+				k = 3
+			case "audio":
+				k = 4
+			default:
+				if !r.unknown(key, chatCompletionDeltaFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str((*string)(&v.Role), internChatCompletionDeltaRole) {
 				return false
 			}
 			seen |= 1 << 0
-		case "content":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.Content, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "reasoning_content":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.ReasoningContent, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "tool_calls":
+		case 3:
 			if seen&(1<<3) != 0 || !r.decSliceOfToolCall(&v.ToolCalls) {
 				return false
 			}
 			seen |= 1 << 3
-		case "audio":
+		case 4:
 			if seen&(1<<4) != 0 || !r.decPtrToMessageAudio(&v.Audio) {
 				return false
 			}
 			seen |= 1 << 4
-		default:
-			if !r.unknown(key, chatCompletionDeltaFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1565,25 +2178,46 @@ func (r *jsonReader) decFunctionCall(v *FunctionCall) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'n':
+				if r.KeyIs(`name":`) {
+					k = 0
+				}
+			case 'a':
+				if r.KeyIs(`arguments":`) {
+					k = 1
+				}
+			}
 		}
-		switch string(key) {
-		case "name":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "name":
+				k = 0
+			case "arguments":
+				k = 1
+			default:
+				if !r.unknown(key, functionCallFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.Name, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "arguments":
+		case 1:
 			if seen&(1<<1) != 0 || !r.decFunctionCallArguments(v) {
 				return false
 			}
 			seen |= 1 << 1
-		default:
-			if !r.unknown(key, functionCallFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1672,20 +2306,35 @@ func (r *jsonReader) decURLRef(v *URLRef) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'u':
+				if r.KeyIs(`url":`) {
+					k = 0
+				}
+			}
 		}
-		switch string(key) {
-		case "url":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "url":
+				k = 0
+			default:
+				if !r.unknown(key, uRLRefFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.URL, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		default:
-			if !r.unknown(key, uRLRefFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1717,25 +2366,46 @@ func (r *jsonReader) decInputAudio(v *InputAudio) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'd':
+				if r.KeyIs(`data":`) {
+					k = 0
+				}
+			case 'f':
+				if r.KeyIs(`format":`) {
+					k = 1
+				}
+			}
 		}
-		switch string(key) {
-		case "data":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "data":
+				k = 0
+			case "format":
+				k = 1
+			default:
+				if !r.unknown(key, inputAudioFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.Data, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "format":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.Format, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		default:
-			if !r.unknown(key, inputAudioFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1767,35 +2437,62 @@ func (r *jsonReader) decChatFile(v *ChatFile) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'f':
+				if r.KeyIs(`file_id":`) {
+					k = 0
+				} else if r.KeyIs(`file_url":`) {
+					k = 1
+				} else if r.KeyIs(`file_data":`) {
+					k = 2
+				} else if r.KeyIs(`filename":`) {
+					k = 3
+				}
+			}
 		}
-		switch string(key) {
-		case "file_id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "file_id":
+				k = 0
+			case "file_url":
+				k = 1
+			case "file_data":
+				k = 2
+			case "filename":
+				k = 3
+			default:
+				if !r.unknown(key, chatFileFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.FileID, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "file_url":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.FileURL, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "file_data":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.FileData, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "filename":
+		case 3:
 			if seen&(1<<3) != 0 || !r.str(&v.Filename, noIntern) {
 				return false
 			}
 			seen |= 1 << 3
-		default:
-			if !r.unknown(key, chatFileFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1827,70 +2524,135 @@ func (r *jsonReader) decKnowledgeContent(v *KnowledgeContent) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`id":`) {
+					k = 0
+				} else if r.KeyIs(`image_url":`) {
+					k = 4
+				} else if r.KeyIs(`index":`) {
+					k = 6
+				}
+			case 't':
+				if r.KeyIs(`type":`) {
+					k = 1
+				} else if r.KeyIs(`text":`) {
+					k = 2
+				}
+			case 'm':
+				if r.KeyIs(`medias":`) {
+					k = 3
+				} else if r.KeyIs(`metadata":`) {
+					k = 10
+				}
+			case 'v':
+				if r.KeyIs(`video_url":`) {
+					k = 5
+				}
+			case 's':
+				if r.KeyIs(`score":`) {
+					k = 7
+				}
+			case 'r':
+				if r.KeyIs(`rerank_index":`) {
+					k = 8
+				} else if r.KeyIs(`rerank_score":`) {
+					k = 9
+				}
+			}
 		}
-		switch string(key) {
-		case "id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "id":
+				k = 0
+			case "type":
+				k = 1
+			case "text":
+				k = 2
+			case "medias":
+				k = 3
+			case "image_url":
+				k = 4
+			case "video_url":
+				k = 5
+			case "index":
+				k = 6
+			case "score":
+				k = 7
+			case "rerank_index":
+				k = 8
+			case "rerank_score":
+				k = 9
+			case "metadata":
+				k = 10
+			default:
+				if !r.unknown(key, knowledgeContentFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "type":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str((*string)(&v.Type), noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "text":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.Text, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "medias":
+		case 3:
 			if seen&(1<<3) != 0 || !r.decSliceOfKnowledgeMedia(&v.Medias) {
 				return false
 			}
 			seen |= 1 << 3
-		case "image_url":
+		case 4:
 			if seen&(1<<4) != 0 || !r.decPtrToURLRef(&v.ImageURL) {
 				return false
 			}
 			seen |= 1 << 4
-		case "video_url":
+		case 5:
 			if seen&(1<<5) != 0 || !r.decPtrToURLRef(&v.VideoURL) {
 				return false
 			}
 			seen |= 1 << 5
-		case "index":
+		case 6:
 			if seen&(1<<6) != 0 || !decInt(r, &v.Index) {
 				return false
 			}
 			seen |= 1 << 6
-		case "score":
+		case 7:
 			if seen&(1<<7) != 0 || !decFloat(r, &v.Score, 64) {
 				return false
 			}
 			seen |= 1 << 7
-		case "rerank_index":
+		case 8:
 			if seen&(1<<8) != 0 || !decInt(r, &v.RerankIndex) {
 				return false
 			}
 			seen |= 1 << 8
-		case "rerank_score":
+		case 9:
 			if seen&(1<<9) != 0 || !decFloat(r, &v.RerankScore, 64) {
 				return false
 			}
 			seen |= 1 << 9
-		case "metadata":
+		case 10:
 			if seen&(1<<10) != 0 || !r.decPtrToKnowledgeMetadata(&v.Metadata) {
 				return false
 			}
 			seen |= 1 << 10
-		default:
-			if !r.unknown(key, knowledgeContentFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1922,25 +2684,46 @@ func (r *jsonReader) decKnowledgeRewrittenQuery(v *KnowledgeRewrittenQuery) bool
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'p':
+				if r.KeyIs(`primary_query":`) {
+					k = 0
+				}
+			case 'm':
+				if r.KeyIs(`multi_queries":`) {
+					k = 1
+				}
+			}
 		}
-		switch string(key) {
-		case "primary_query":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "primary_query":
+				k = 0
+			case "multi_queries":
+				k = 1
+			default:
+				if !r.unknown(key, knowledgeRewrittenQueryFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.PrimaryQuery, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "multi_queries":
+		case 1:
 			if seen&(1<<1) != 0 || !r.decSliceOfString(&v.MultiQueries) {
 				return false
 			}
 			seen |= 1 << 1
-		default:
-			if !r.unknown(key, knowledgeRewrittenQueryFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -1972,55 +2755,110 @@ func (r *jsonReader) decMCPToolCall(v *MCPToolCall) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`id":`) {
+					k = 0
+				}
+			case 't':
+				if r.KeyIs(`type":`) {
+					k = 1
+				} else if r.KeyIs(`tools":`) {
+					k = 4
+				}
+			case 's':
+				if r.KeyIs(`server_label":`) {
+					k = 2
+				}
+			case 'e':
+				if r.KeyIs(`error":`) {
+					k = 3
+				}
+			case 'a':
+				if r.KeyIs(`arguments":`) {
+					k = 5
+				}
+			case 'n':
+				if r.KeyIs(`name":`) {
+					k = 6
+				}
+			case 'o':
+				if r.KeyIs(`output":`) {
+					k = 7
+				}
+			}
 		}
-		switch string(key) {
-		case "id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "id":
+				k = 0
+			case "type":
+				k = 1
+			case "server_label":
+				k = 2
+			case "error":
+				k = 3
+			case "tools":
+				k = 4
+			case "arguments":
+				k = 5
+			case "name":
+				k = 6
+			case "output":
+				k = 7
+			default:
+				if !r.unknown(key, mCPToolCallFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "type":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str((*string)(&v.Type), noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "server_label":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.ServerLabel, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "error":
+		case 3:
 			if seen&(1<<3) != 0 || !r.str(&v.Error, noIntern) {
 				return false
 			}
 			seen |= 1 << 3
-		case "tools":
+		case 4:
 			if seen&(1<<4) != 0 || !r.decSliceOfMCPToolDefinition(&v.Tools) {
 				return false
 			}
 			seen |= 1 << 4
-		case "arguments":
+		case 5:
 			if seen&(1<<5) != 0 || !r.str(&v.Arguments, noIntern) {
 				return false
 			}
 			seen |= 1 << 5
-		case "name":
+		case 6:
 			if seen&(1<<6) != 0 || !r.str(&v.Name, noIntern) {
 				return false
 			}
 			seen |= 1 << 6
-		case "output":
+		case 7:
 			if seen&(1<<7) != 0 || !r.std(&v.Output) {
 				return false
 			}
 			seen |= 1 << 7
-		default:
-			if !r.unknown(key, mCPToolCallFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -2052,30 +2890,55 @@ func (r *jsonReader) decDocReference(v *DocReference) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`index":`) {
+					k = 0
+				}
+			case 'd':
+				if r.KeyIs(`doc_type":`) {
+					k = 1
+				} else if r.KeyIs(`doc_name":`) {
+					k = 2
+				}
+			}
 		}
-		switch string(key) {
-		case "index":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "index":
+				k = 0
+			case "doc_type":
+				k = 1
+			case "doc_name":
+				k = 2
+			default:
+				if !r.unknown(key, docReferenceFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !decInt(r, &v.Index) {
 				return false
 			}
 			seen |= 1 << 0
-		case "doc_type":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.DocType, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "doc_name":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.DocName, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		default:
-			if !r.unknown(key, docReferenceFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -2211,30 +3074,57 @@ func (r *jsonReader) decKnowledgeMedia(v *KnowledgeMedia) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'i':
+				if r.KeyIs(`id":`) {
+					k = 0
+				}
+			case 'u':
+				if r.KeyIs(`url":`) {
+					k = 1
+				}
+			case 'd':
+				if r.KeyIs(`description":`) {
+					k = 2
+				}
+			}
 		}
-		switch string(key) {
-		case "id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "id":
+				k = 0
+			case "url":
+				k = 1
+			case "description":
+				k = 2
+			default:
+				if !r.unknown(key, knowledgeMediaFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "url":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.URL, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "description":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.Description, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		default:
-			if !r.unknown(key, knowledgeMediaFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -2266,80 +3156,159 @@ func (r *jsonReader) decKnowledgeMetadata(v *KnowledgeMetadata) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case '_':
+				if r.KeyIs(`_id":`) {
+					k = 0
+				}
+			case 'k':
+				if r.KeyIs(`know_id":`) {
+					k = 1
+				}
+			case 'd':
+				if r.KeyIs(`doc_id":`) {
+					k = 2
+				} else if r.KeyIs(`doc_type":`) {
+					k = 3
+				} else if r.KeyIs(`doc_name":`) {
+					k = 4
+				} else if r.KeyIs(`doc_url":`) {
+					k = 5
+				} else if r.KeyIs(`duration":`) {
+					k = 11
+				}
+			case 'i':
+				if r.KeyIs(`index":`) {
+					k = 6
+				}
+			case 'p':
+				if r.KeyIs(`page_index":`) {
+					k = 7
+				}
+			case 'c':
+				if r.KeyIs(`clip_index":`) {
+					k = 8
+				}
+			case 's':
+				if r.KeyIs(`start_time":`) {
+					k = 9
+				}
+			case 'e':
+				if r.KeyIs(`end_time":`) {
+					k = 10
+				}
+			case 'f':
+				if r.KeyIs(`frames":`) {
+					k = 12
+				}
+			}
 		}
-		switch string(key) {
-		case "_id":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "_id":
+				k = 0
+			case "know_id":
+				k = 1
+			case "doc_id":
+				k = 2
+			case "doc_type":
+				k = 3
+			case "doc_name":
+				k = 4
+			case "doc_url":
+				k = 5
+			case "index":
+				k = 6
+			case "page_index":
+				k = 7
+			case "clip_index":
+				k = 8
+			case "start_time":
+				k = 9
+			case "end_time":
+				k = 10
+			case "duration":
+				k = 11
+			case "frames":
+				k = 12
+			default:
+				if !r.unknown(key, knowledgeMetadataFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.ID, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "know_id":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.KnowID, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "doc_id":
+		case 2:
 			if seen&(1<<2) != 0 || !r.str(&v.DocID, noIntern) {
 				return false
 			}
 			seen |= 1 << 2
-		case "doc_type":
+		case 3:
 			if seen&(1<<3) != 0 || !r.str(&v.DocType, noIntern) {
 				return false
 			}
 			seen |= 1 << 3
-		case "doc_name":
+		case 4:
 			if seen&(1<<4) != 0 || !r.str(&v.DocName, noIntern) {
 				return false
 			}
 			seen |= 1 << 4
-		case "doc_url":
+		case 5:
 			if seen&(1<<5) != 0 || !r.str(&v.DocURL, noIntern) {
 				return false
 			}
 			seen |= 1 << 5
-		case "index":
+		case 6:
 			if seen&(1<<6) != 0 || !decInt(r, &v.Index) {
 				return false
 			}
 			seen |= 1 << 6
-		case "page_index":
+		case 7:
 			if seen&(1<<7) != 0 || !decInt(r, &v.PageIndex) {
 				return false
 			}
 			seen |= 1 << 7
-		case "clip_index":
+		case 8:
 			if seen&(1<<8) != 0 || !decInt(r, &v.ClipIndex) {
 				return false
 			}
 			seen |= 1 << 8
-		case "start_time":
+		case 9:
 			if seen&(1<<9) != 0 || !decInt(r, &v.StartTime) {
 				return false
 			}
 			seen |= 1 << 9
-		case "end_time":
+		case 10:
 			if seen&(1<<10) != 0 || !decInt(r, &v.EndTime) {
 				return false
 			}
 			seen |= 1 << 10
-		case "duration":
+		case 11:
 			if seen&(1<<11) != 0 || !decInt(r, &v.Duration) {
 				return false
 			}
 			seen |= 1 << 11
-		case "frames":
+		case 12:
 			if seen&(1<<12) != 0 || !r.std(&v.Frames) {
 				return false
 			}
 			seen |= 1 << 12
-		default:
-			if !r.unknown(key, knowledgeMetadataFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false
@@ -2371,35 +3340,68 @@ func (r *jsonReader) decMCPToolDefinition(v *MCPToolDefinition) bool {
 	}
 	var seen uint64
 	for {
-		key, ok := r.Key()
-		if !ok {
-			return false
+		k := -1
+		if r.Peek() == '"' && r.I+1 < len(r.B) {
+			switch r.B[r.I+1] {
+			case 'n':
+				if r.KeyIs(`name":`) {
+					k = 0
+				}
+			case 'd':
+				if r.KeyIs(`description":`) {
+					k = 1
+				}
+			case 'a':
+				if r.KeyIs(`annotations":`) {
+					k = 2
+				}
+			case 'i':
+				if r.KeyIs(`input_schema":`) {
+					k = 3
+				}
+			}
 		}
-		switch string(key) {
-		case "name":
+		if k < 0 {
+			key, ok := r.Key()
+			if !ok {
+				return false
+			}
+			switch string(key) {
+			case "name":
+				k = 0
+			case "description":
+				k = 1
+			case "annotations":
+				k = 2
+			case "input_schema":
+				k = 3
+			default:
+				if !r.unknown(key, mCPToolDefinitionFields) {
+					return false
+				}
+			}
+		}
+		switch k {
+		case 0:
 			if seen&(1<<0) != 0 || !r.str(&v.Name, noIntern) {
 				return false
 			}
 			seen |= 1 << 0
-		case "description":
+		case 1:
 			if seen&(1<<1) != 0 || !r.str(&v.Description, noIntern) {
 				return false
 			}
 			seen |= 1 << 1
-		case "annotations":
+		case 2:
 			if seen&(1<<2) != 0 || !r.std(&v.Annotations) {
 				return false
 			}
 			seen |= 1 << 2
-		case "input_schema":
+		case 3:
 			if seen&(1<<3) != 0 || !r.std(&v.InputSchema) {
 				return false
 			}
 			seen |= 1 << 3
-		default:
-			if !r.unknown(key, mCPToolDefinitionFields) {
-				return false
-			}
 		}
 		if !r.Next('}') {
 			return false

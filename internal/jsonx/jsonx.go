@@ -188,6 +188,17 @@ func (r *Reader) Key() ([]byte, bool) {
 	return nil, false
 }
 
+// KeyIs consumes a key and its colon if the bytes after the opening quote
+// at r.I are lit: the key's name, its closing quote and a colon, as compact
+// JSON writes them.
+func (r *Reader) KeyIs(lit string) bool {
+	if len(r.B)-r.I > len(lit) && string(r.B[r.I+1:r.I+1+len(lit)]) == lit {
+		r.I += 1 + len(lit)
+		return true
+	}
+	return false
+}
+
 // Number reads a JSON number and reports whether it is written as an
 // integer (no fraction, no exponent).
 func (r *Reader) Number() (tok []byte, integer, ok bool) {

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // decoders writes a decoder for every type reachable from decodeRoots, and
@@ -182,7 +183,43 @@ func (g *gen) emitDecStruct(u *types.Named) error {
 	if len(fs) > 0 {
 		g.p("var seen uint64\n")
 	}
-	g.p("for {\nkey, ok := r.Key()\nif !ok {\nreturn false\n}\nswitch string(key) {\n")
+	// The key is matched in place first: its first byte picks the
+	// candidates, each compared with its name, closing quote and colon as
+	// written compactly. Any other key (spaces, escapes, unknown names) is
+	// read by r.Key and matched by name.
+	g.p("for {\nk := -1\nif r.Peek() == '\"' && r.I+1 < len(r.B) {\nswitch r.B[r.I+1] {\n")
+	byFirst := map[byte][]int{}
+	var firsts []byte
+	for i, f := range fs {
+		if strings.ContainsAny(f.jsonName, "\"\\`") || f.jsonName[0] >= 0x80 {
+			continue
+		}
+		c := f.jsonName[0]
+		if byFirst[c] == nil {
+			firsts = append(firsts, c)
+		}
+		byFirst[c] = append(byFirst[c], i)
+	}
+	for _, c := range firsts {
+		g.p("case %q:\n", c)
+		for j, i := range byFirst[c] {
+			if j > 0 {
+				g.p("} else ")
+			}
+			g.p("if r.KeyIs(`%s\":`) {\nk = %d\n", fs[i].jsonName, i)
+		}
+		g.p("}\n")
+	}
+	g.p("}\n}\nif k < 0 {\nkey, ok := r.Key()\nif !ok {\nreturn false\n}\nswitch string(key) {\n")
+	for i, f := range fs {
+		g.p("case %s:\nk = %d\n", strconv.Quote(f.jsonName), i)
+	}
+	unknown := "r.unknown"
+	if top {
+		unknown = "r.unknownTop"
+	}
+	g.p("default:\nif !%s(key, %sFields) {\nreturn false\n}\n}\n}\n", unknown, lowerFirst(name))
+	g.p("switch k {\n")
 	for i, f := range fs {
 		slot := "noIntern"
 		if s, ok := g.slots[typ+"."+f.goName]; ok {
@@ -196,14 +233,10 @@ func (g *gen) emitDecStruct(u *types.Named) error {
 		case isCount(typ, f):
 			call = fmt.Sprintf("decCount(r, &v.%s)", f.goName)
 		}
-		g.p("case %s:\n", strconv.Quote(f.jsonName))
+		g.p("case %d:\n", i)
 		g.p("if seen&(1<<%d) != 0 || !%s {\nreturn false\n}\nseen |= 1 << %d\n", i, call, i)
 	}
-	unknown := "r.unknown"
-	if top {
-		unknown = "r.unknownTop"
-	}
-	g.p("default:\nif !%s(key, %sFields) {\nreturn false\n}\n}\n", unknown, lowerFirst(name))
+	g.p("}\n")
 	g.p("if !r.Next('}') {\nreturn false\n}\nif r.B[r.I-1] == '}' {\nreturn true\n}\n}\n}\n\n")
 	return nil
 }
