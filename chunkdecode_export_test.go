@@ -67,3 +67,6 @@ func ChatBodyJSONMerged(req ChatCompletionRequest, extra map[string]any) (merged
 	general, err = core.MergeObject(all, extra)
 	return merged, general, err
 }
+
+// SetRawJSON sets the raw body of a response, as a decoder does.
+func SetRawJSON(v any, b []byte) { v.(rawSetter).setRawJSON(b) }

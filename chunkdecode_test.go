@@ -255,7 +255,9 @@ func fill(v reflect.Value, seed *int) {
 		fill(e, seed)
 		v.SetMapIndex(k, e)
 	case reflect.Interface:
-		v.Set(reflect.ValueOf(fmt.Sprint(*seed)))
+		if s := reflect.ValueOf(fmt.Sprint(*seed)); s.Type().AssignableTo(v.Type()) {
+			v.Set(s) // an any; other interfaces (io.ReadCloser) stay nil
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ module github.com/zai-go/zai
 go 1.24
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/google/go-querystring v1.2.0
 	github.com/google/jsonschema-go v0.4.3
 	go.uber.org/goleak v1.3.0

@@ -49,7 +49,7 @@ func FuzzReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := Reader{B: b}
 		ok := r.Skip() && r.AtEnd()
-		deep := bytes.Count(b, []byte("[")) + bytes.Count(b, []byte("{")) > MaxDepth
+		deep := bytes.Count(b, []byte("["))+bytes.Count(b, []byte("{")) > MaxDepth
 		if valid := json.Valid(b); ok != valid && !(valid && deep) {
 			t.Fatalf("%q: Skip %v, json.Valid %v", b, ok, valid)
 		}
