@@ -3774,7 +3774,7 @@ func sizePtrToMessageAudio(v *MessageAudio) int {
 	if v == nil {
 		return 4
 	}
-	return sizeMessageAudio(&(*v))
+	return sizeMessageAudio(v)
 }
 
 // encSliceOfContentPart writes nil as null and the rest as an array.
@@ -3874,21 +3874,21 @@ func sizePtrToURLRef(v *URLRef) int {
 	if v == nil {
 		return 4
 	}
-	return sizeURLRef(&(*v))
+	return sizeURLRef(v)
 }
 
 func sizePtrToInputAudio(v *InputAudio) int {
 	if v == nil {
 		return 4
 	}
-	return sizeInputAudio(&(*v))
+	return sizeInputAudio(v)
 }
 
 func sizePtrToChatFile(v *ChatFile) int {
 	if v == nil {
 		return 4
 	}
-	return sizeChatFile(&(*v))
+	return sizeChatFile(v)
 }
 
 // encToolCall writes a ToolCall as json.Marshal does.
@@ -3945,7 +3945,7 @@ func sizePtrToMCPToolCall(v *MCPToolCall) int {
 	if v == nil {
 		return 4
 	}
-	return sizeMCPToolCall(&(*v))
+	return sizeMCPToolCall(v)
 }
 
 // encMessageAudio writes a MessageAudio as json.Marshal does.

@@ -123,10 +123,7 @@ func (g *gen) encStmt(t types.Type, x string) string {
 			return fmt.Sprintf("w.float(float64(%s), %d)\n", x, bits(b))
 		}
 	case kStruct:
-		if p, ok := strings.CutPrefix(x, "(*"); ok && strings.HasSuffix(p, ")") {
-			return fmt.Sprintf("w.enc%s(%s)\n", g.mangle(t), p[:len(p)-1])
-		}
-		return fmt.Sprintf("w.enc%s(&%s)\n", g.mangle(t), x)
+		return fmt.Sprintf("w.enc%s(%s)\n", g.mangle(t), addr(x))
 	case kPointer:
 		elem := types.Unalias(t).Underlying().(*types.Pointer).Elem()
 		return fmt.Sprintf("if %s == nil {\nw.null()\n} else {\n%s}\n", x, g.encStmt(elem, "(*"+x+")"))
@@ -146,7 +143,7 @@ func (g *gen) sizeExpr(t types.Type, x string) string {
 		}
 		return "8"
 	case kStruct:
-		return fmt.Sprintf("size%s(&%s)", g.mangle(t), x)
+		return fmt.Sprintf("size%s(%s)", g.mangle(t), addr(x))
 	case kPointer, kSlice:
 		return fmt.Sprintf("size%s(%s)", g.mangle(types.Unalias(t).Underlying()), x)
 	}
@@ -255,4 +252,12 @@ func (g *gen) emitEncSlice(u *types.Slice) {
 	if g.kindOf(u.Elem(), true) == kPointer {
 		g.emitSizePtr(types.Unalias(u.Elem()).Underlying().(*types.Pointer))
 	}
+}
+
+// addr returns the address of the expression x: &x, or y when x is (*y).
+func addr(x string) string {
+	if p, ok := strings.CutPrefix(x, "(*"); ok && strings.HasSuffix(p, ")") {
+		return p[:len(p)-1]
+	}
+	return "&" + x
 }
