@@ -167,7 +167,11 @@ func (d *Decoder) reserve(size int) {
 		return
 	}
 	sofar := d.arena[d.dataStart:]
-	nb := make([]byte, len(sofar), max(arenaBlock, 2*size))
+	capacity := max(arenaBlock, 2*size)
+	if len(sofar) == 0 && size > arenaMax {
+		capacity = size // a large one-line event, handed over whole
+	}
+	nb := make([]byte, len(sofar), capacity)
 	copy(nb, sofar)
 	d.arena, d.dataStart = nb, 0
 }
