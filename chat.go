@@ -973,7 +973,7 @@ func (b chatBody) appendWithRest(dst, rest []byte) ([]byte, error) {
 	}
 	w := jsonWriter{b: dst}
 	if w.b == nil {
-		w.b = make([]byte, 0, size)
+		w.b = make([]byte, 0, size+size/4) // room for escapes: \n, \", \u003c
 	}
 	w.b = append(w.b, rest[:end]...)
 	w.b = append(w.b, `,"messages":`...)

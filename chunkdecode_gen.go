@@ -3757,7 +3757,8 @@ func (w *jsonWriter) encMessage(v *Message) {
 	w.b = append(w.b, '}')
 }
 
-// sizeMessage estimates the encoded size of a Message.
+// sizeMessage estimates the encoded size of a Message before escapes, which
+// the caller allows for.
 func sizeMessage(v *Message) int {
 	n := 2
 	n += 8 + len(v.Role) + 2
@@ -3767,7 +3768,7 @@ func sizeMessage(v *Message) int {
 	n += 16 + len(v.ToolCallID) + 2
 	n += 8 + len(v.Name) + 2
 	n += 9 + sizePtrToMessageAudio(v.Audio)
-	return n + n/16
+	return n
 }
 
 func sizePtrToMessageAudio(v *MessageAudio) int {
@@ -3857,7 +3858,8 @@ func (w *jsonWriter) encContentPart(v *ContentPart) {
 	w.b = append(w.b, '}')
 }
 
-// sizeContentPart estimates the encoded size of a ContentPart.
+// sizeContentPart estimates the encoded size of a ContentPart before escapes, which
+// the caller allows for.
 func sizeContentPart(v *ContentPart) int {
 	n := 2
 	n += 8 + len(v.Type) + 2
@@ -3867,7 +3869,7 @@ func sizeContentPart(v *ContentPart) int {
 	n += 12 + sizePtrToURLRef(v.FileURL)
 	n += 15 + sizePtrToInputAudio(v.InputAudio)
 	n += 8 + sizePtrToChatFile(v.File)
-	return n + n/16
+	return n
 }
 
 func sizePtrToURLRef(v *URLRef) int {
@@ -3929,7 +3931,8 @@ func (w *jsonWriter) encToolCall(v *ToolCall) {
 	w.b = append(w.b, '}')
 }
 
-// sizeToolCall estimates the encoded size of a ToolCall.
+// sizeToolCall estimates the encoded size of a ToolCall before escapes, which
+// the caller allows for.
 func sizeToolCall(v *ToolCall) int {
 	n := 2
 	n += 9 + 8
@@ -3938,7 +3941,7 @@ func sizeToolCall(v *ToolCall) int {
 	n += 12 + sizeFunctionCall(&v.Function)
 	n += 7 + sizePtrToMCPToolCall(v.MCP)
 	n += 17 + sizeSliceOfDocReference(v.DocReference)
-	return n + n/16
+	return n
 }
 
 func sizePtrToMCPToolCall(v *MCPToolCall) int {
@@ -3973,13 +3976,14 @@ func (w *jsonWriter) encMessageAudio(v *MessageAudio) {
 	w.b = append(w.b, '}')
 }
 
-// sizeMessageAudio estimates the encoded size of a MessageAudio.
+// sizeMessageAudio estimates the encoded size of a MessageAudio before escapes, which
+// the caller allows for.
 func sizeMessageAudio(v *MessageAudio) int {
 	n := 2
 	n += 6 + len(v.ID) + 2
 	n += 8 + len(v.Data) + 2
 	n += 14 + 8
-	return n + n/16
+	return n
 }
 
 // encFunctionCall writes a FunctionCall as json.Marshal does.
@@ -3998,12 +4002,13 @@ func (w *jsonWriter) encFunctionCall(v *FunctionCall) {
 	w.b = append(w.b, '}')
 }
 
-// sizeFunctionCall estimates the encoded size of a FunctionCall.
+// sizeFunctionCall estimates the encoded size of a FunctionCall before escapes, which
+// the caller allows for.
 func sizeFunctionCall(v *FunctionCall) int {
 	n := 2
 	n += 8 + len(v.Name) + 2
 	n += 13 + len(v.Arguments) + 2
-	return n + n/16
+	return n
 }
 
 // encSliceOfDocReference writes nil as null and the rest as an array.
@@ -4038,11 +4043,12 @@ func (w *jsonWriter) encURLRef(v *URLRef) {
 	w.b = append(w.b, '}')
 }
 
-// sizeURLRef estimates the encoded size of a URLRef.
+// sizeURLRef estimates the encoded size of a URLRef before escapes, which
+// the caller allows for.
 func sizeURLRef(v *URLRef) int {
 	n := 2
 	n += 7 + len(v.URL) + 2
-	return n + n/16
+	return n
 }
 
 // encInputAudio writes a InputAudio as json.Marshal does.
@@ -4055,12 +4061,13 @@ func (w *jsonWriter) encInputAudio(v *InputAudio) {
 	w.b = append(w.b, '}')
 }
 
-// sizeInputAudio estimates the encoded size of a InputAudio.
+// sizeInputAudio estimates the encoded size of a InputAudio before escapes, which
+// the caller allows for.
 func sizeInputAudio(v *InputAudio) int {
 	n := 2
 	n += 8 + len(v.Data) + 2
 	n += 10 + len(v.Format) + 2
-	return n + n/16
+	return n
 }
 
 // encChatFile writes a ChatFile as json.Marshal does.
@@ -4095,14 +4102,15 @@ func (w *jsonWriter) encChatFile(v *ChatFile) {
 	w.b = append(w.b, '}')
 }
 
-// sizeChatFile estimates the encoded size of a ChatFile.
+// sizeChatFile estimates the encoded size of a ChatFile before escapes, which
+// the caller allows for.
 func sizeChatFile(v *ChatFile) int {
 	n := 2
 	n += 11 + len(v.FileID) + 2
 	n += 12 + len(v.FileURL) + 2
 	n += 13 + len(v.FileData) + 2
 	n += 12 + len(v.Filename) + 2
-	return n + n/16
+	return n
 }
 
 // encMCPToolCall writes a MCPToolCall as json.Marshal does.
@@ -4165,7 +4173,8 @@ func (w *jsonWriter) encMCPToolCall(v *MCPToolCall) {
 	w.b = append(w.b, '}')
 }
 
-// sizeMCPToolCall estimates the encoded size of a MCPToolCall.
+// sizeMCPToolCall estimates the encoded size of a MCPToolCall before escapes, which
+// the caller allows for.
 func sizeMCPToolCall(v *MCPToolCall) int {
 	n := 2
 	n += 6 + len(v.ID) + 2
@@ -4176,7 +4185,7 @@ func sizeMCPToolCall(v *MCPToolCall) int {
 	n += 13 + len(v.Arguments) + 2
 	n += 8 + len(v.Name) + 2
 	n += 10 + 64
-	return n + n/16
+	return n
 }
 
 // encDocReference writes a DocReference as json.Marshal does.
@@ -4195,13 +4204,14 @@ func (w *jsonWriter) encDocReference(v *DocReference) {
 	w.b = append(w.b, '}')
 }
 
-// sizeDocReference estimates the encoded size of a DocReference.
+// sizeDocReference estimates the encoded size of a DocReference before escapes, which
+// the caller allows for.
 func sizeDocReference(v *DocReference) int {
 	n := 2
 	n += 9 + 8
 	n += 12 + len(v.DocType) + 2
 	n += 12 + len(v.DocName) + 2
-	return n + n/16
+	return n
 }
 
 // encSliceOfMCPToolDefinition writes nil as null and the rest as an array.
@@ -4260,21 +4270,23 @@ func (w *jsonWriter) encMCPToolDefinition(v *MCPToolDefinition) {
 	w.b = append(w.b, '}')
 }
 
-// sizeMCPToolDefinition estimates the encoded size of a MCPToolDefinition.
+// sizeMCPToolDefinition estimates the encoded size of a MCPToolDefinition before escapes, which
+// the caller allows for.
 func sizeMCPToolDefinition(v *MCPToolDefinition) int {
 	n := 2
 	n += 8 + len(v.Name) + 2
 	n += 15 + len(v.Description) + 2
 	n += 15 + 64
 	n += 16 + 64
-	return n + n/16
+	return n
 }
 
 // MarshalJSON implements json.Marshaler: it writes what json.Marshal
 // would write for the struct's tags, with the hand-written rule of each
 // custom field.
 func (v Message) MarshalJSON() ([]byte, error) {
-	w := jsonWriter{b: make([]byte, 0, sizeMessage(&v))}
+	n := sizeMessage(&v)
+	w := jsonWriter{b: make([]byte, 0, n+n/4)}
 	w.encMessage(&v)
 	return w.b, w.err
 }

@@ -10,6 +10,7 @@
 package jsonx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"strconv"
@@ -351,50 +352,61 @@ func (r *Reader) Next(closing byte) bool {
 
 // Unescape appends the string raw (as RawString returned it) to dst with
 // its escapes decoded and invalid UTF-8 replaced by U+FFFD, as encoding/json
-// does.
+// does. The text between escapes is copied in runs.
 func Unescape(dst, raw []byte) []byte {
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		switch {
-		case c == '\\':
-			switch e := raw[i+1]; e {
-			case 'b':
-				dst = append(dst, '\b')
-			case 'f':
-				dst = append(dst, '\f')
-			case 'n':
-				dst = append(dst, '\n')
-			case 'r':
-				dst = append(dst, '\r')
-			case 't':
-				dst = append(dst, '\t')
-			case 'u':
-				rr := hex4(raw[i+2 : i+6])
-				i += 6
-				if utf16.IsSurrogate(rr) {
-					if i+1 < len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
-						if dec := utf16.DecodeRune(rr, hex4(raw[i+2:i+6])); dec != unicode.ReplacementChar {
-							dst = utf8.AppendRune(dst, dec)
-							i += 6
-							continue
-						}
-					}
-					rr = unicode.ReplacementChar
-				}
-				dst = utf8.AppendRune(dst, rr)
-				continue
-			default: // '"', '\\', '/'
-				dst = append(dst, e)
-			}
-			i += 2
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-			i++
-		default:
-			rr, size := utf8.DecodeRune(raw[i:])
-			dst = utf8.AppendRune(dst, rr)
-			i += size
+	for len(raw) > 0 {
+		i := bytes.IndexByte(raw, '\\')
+		if i < 0 {
+			i = len(raw)
 		}
+		dst = appendValid(dst, raw[:i])
+		raw = raw[i:]
+		if len(raw) == 0 {
+			break
+		}
+		switch e := raw[1]; e {
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			rr := hex4(raw[2:6])
+			raw = raw[6:]
+			if utf16.IsSurrogate(rr) {
+				if len(raw) > 1 && raw[0] == '\\' && raw[1] == 'u' {
+					if dec := utf16.DecodeRune(rr, hex4(raw[2:6])); dec != unicode.ReplacementChar {
+						dst = utf8.AppendRune(dst, dec)
+						raw = raw[6:]
+						continue
+					}
+				}
+				rr = unicode.ReplacementChar
+			}
+			dst = utf8.AppendRune(dst, rr)
+			continue
+		default: // '"', '\\', '/'
+			dst = append(dst, e)
+		}
+		raw = raw[2:]
+	}
+	return dst
+}
+
+// appendValid appends run, each byte of invalid UTF-8 as U+FFFD.
+func appendValid(dst, run []byte) []byte {
+	if utf8.Valid(run) {
+		return append(dst, run...)
+	}
+	for len(run) > 0 {
+		r, size := utf8.DecodeRune(run)
+		dst = utf8.AppendRune(dst, r)
+		run = run[size:]
 	}
 	return dst
 }

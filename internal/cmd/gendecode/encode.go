@@ -63,7 +63,7 @@ func (g *gen) encoders() error {
 		g.p("// MarshalJSON implements json.Marshaler: it writes what json.Marshal\n")
 		g.p("// would write for the struct's tags, with the hand-written rule of each\n// custom field.\n")
 		g.p("func (v %s) MarshalJSON() ([]byte, error) {\n", name)
-		g.p("w := jsonWriter{b: make([]byte, 0, size%s(&v))}\nw.enc%s(&v)\nreturn w.b, w.err\n}\n\n", name, name)
+		g.p("n := size%s(&v)\nw := jsonWriter{b: make([]byte, 0, n+n/4)}\nw.enc%s(&v)\nreturn w.b, w.err\n}\n\n", name, name)
 	}
 	return nil
 }
@@ -220,12 +220,12 @@ func (g *gen) emitEncStruct(u *types.Named) {
 	}
 	g.p("%sw.b = append(w.b, '}')\n}\n\n", body)
 
-	g.p("// size%s estimates the encoded size of a %s.\n", name, tn)
+	g.p("// size%s estimates the encoded size of a %s before escapes, which\n// the caller allows for.\n", name, tn)
 	g.p("func size%s(v *%s) int {\nn := 2\n", name, tn)
 	for _, f := range fs {
 		g.p("n += %d + %s\n", len(f.jsonName)+4, g.sizeExpr(f.typ, "v."+f.goName))
 	}
-	g.p("return n + n/16\n}\n\n")
+	g.p("return n\n}\n\n")
 	for _, f := range fs {
 		if g.kindOf(f.typ, true) == kPointer {
 			g.emitSizePtr(types.Unalias(f.typ).Underlying().(*types.Pointer))
