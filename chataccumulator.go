@@ -64,9 +64,11 @@ func (a *ChatCompletionAccumulator) choice(index int) *chatCompletionChunkChoice
 // do not change what it returned.
 func (a *ChatCompletionAccumulator) Completion() *ChatCompletion {
 	chunk := a.report
+	cloneChatCompletionChunk(&chunk)
 	chunk.Choices = make([]ChatCompletionChunkChoice, len(a.choices))
 	for i, c := range a.choices {
 		chunk.Choices[i] = c.value()
+		cloneChatCompletionChunkChoice(&chunk.Choices[i])
 		if chunk.Choices[i].Delta.Role == "" {
 			chunk.Choices[i].Delta.Role = RoleAssistant
 		}

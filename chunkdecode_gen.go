@@ -4365,6 +4365,21 @@ func mergeChatCompletionChunk(dst, src *ChatCompletionChunk) {
 	}
 }
 
+// cloneChatCompletionChunk gives v its own copy of each list and object of a ChatCompletionChunk
+// but Choices, so what the accumulator returns shares nothing with it.
+func cloneChatCompletionChunk(v *ChatCompletionChunk) {
+	if v.Usage != nil {
+		x := *v.Usage
+		v.Usage = &x
+	}
+	v.WebSearch = slices.Clone(v.WebSearch)
+	v.ContentFilter = slices.Clone(v.ContentFilter)
+	if v.KnowledgeV2 != nil {
+		x := *v.KnowledgeV2
+		v.KnowledgeV2 = &x
+	}
+}
+
 // chatCompletionChoiceFromChatCompletionChunkChoice carries every field of a ChatCompletionChunkChoice that a ChatCompletionChoice has.
 func chatCompletionChoiceFromChatCompletionChunkChoice(v *ChatCompletionChunkChoice) ChatCompletionChoice {
 	var out ChatCompletionChoice
@@ -4392,6 +4407,11 @@ func mergeChatCompletionChunkChoice(dst, src *ChatCompletionChunkChoice) {
 	if src.FinishReason != "" {
 		dst.FinishReason = src.FinishReason
 	}
+}
+
+// cloneChatCompletionChunkChoice gives v its own copy of each list and object of a ChatCompletionChunkChoice
+// but Delta, so what the accumulator returns shares nothing with it.
+func cloneChatCompletionChunkChoice(v *ChatCompletionChunkChoice) {
 }
 
 // messageFromChatCompletionDelta carries every field of a ChatCompletionDelta that a Message has.

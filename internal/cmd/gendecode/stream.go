@@ -253,6 +253,23 @@ func (g *gen) emitReportMerge(t *types.Named, down string) {
 		g.p("if %s {\ndst.%s = src.%s\n}\n", not(g.nonEmptyNot("src."+f.goName, f.typ)), f.goName, f.goName)
 	}
 	g.p("}\n\n")
+	g.p("// clone%s gives v its own copy of each list and object of a %s\n// but %s, so what the accumulator returns shares nothing with it.\n", name, name, down)
+	g.p("func clone%s(v *%s) {\n", name, name)
+	for _, f := range g.fieldsOf(t) {
+		if f.goName == down {
+			continue
+		}
+		switch u := f.typ.Underlying().(type) {
+		case *types.Slice:
+			g.use("slices")
+			g.p("v.%s = slices.Clone(v.%s)\n", f.goName, f.goName)
+		case *types.Pointer:
+			if structName(u.Elem()) != "" {
+				g.p("if v.%s != nil {\nx := *v.%s\nv.%s = &x\n}\n", f.goName, f.goName, f.goName)
+			}
+		}
+	}
+	g.p("}\n\n")
 }
 
 // nonEmptyNot returns a test that holds when x carries nothing: zero, or an
