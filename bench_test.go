@@ -12,7 +12,7 @@ import (
 // recordedStream repeats the events of the recorded tool-call stream
 // (reasoning deltas, a content delta, a tool call, usage) to n chunks, ending
 // with the recording's final chunk and [DONE].
-func recordedStream(b *testing.B, n int) ([]byte, int) {
+func recordedStream(b testing.TB, n int) ([]byte, int) {
 	raw := readFile(b, "testdata/recorded/chat_tool_streaming.sse")
 	var events [][]byte
 	for _, ev := range bytes.Split(raw, []byte("\n\n")) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/zai-go/zai/internal/core"
+	"github.com/zai-go/zai/internal/jsonx"
 )
 
 // ChatService groups the chat endpoints.
@@ -202,22 +203,24 @@ type StreamOptions struct {
 // a reply can be appended to the conversation as it is.
 //
 // Content is sent as a string when Parts is empty, and as the array of parts
-// otherwise; both forms decode.
+// otherwise; both forms decode (an array's text parts also fill Content).
+// Its codecs are generated from these tags (chunkdecode_gen.go).
 type Message struct {
-	Role    Role
-	Content string
-	// Parts is multimodal content (text, images, video, files, audio).
-	Parts []ContentPart
+	Role    Role   `json:"role"`
+	Content string `json:"content"`
+	// Parts is multimodal content (text, images, video, files, audio),
+	// sent as "content" (see the Message hooks).
+	Parts []ContentPart `json:"-"`
 	// ReasoningContent is the model's chain of thought.
-	ReasoningContent string
+	ReasoningContent string `json:"reasoning_content,omitempty"`
 	// ToolCalls are the calls an assistant message asks for.
-	ToolCalls []ToolCall
+	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
 	// ToolCallID names the call a tool message answers.
-	ToolCallID string
+	ToolCallID string `json:"tool_call_id,omitempty"`
 	// Name of the author, optional.
-	Name string
+	Name string `json:"name,omitempty"`
 	// Audio is the spoken reply of audio models (glm-4-voice).
-	Audio *MessageAudio
+	Audio *MessageAudio `json:"audio,omitempty"`
 }
 
 // MessageAudio is audio output in a message.
@@ -227,119 +230,44 @@ type MessageAudio struct {
 	ExpiresAt int64  `json:"expires_at,omitempty"`
 }
 
-// messageWire is Message as it travels.
-type messageWire struct {
-	Role             Role            `json:"role"`
-	Content          json.RawMessage `json:"content,omitempty"`
-	ReasoningContent string          `json:"reasoning_content,omitempty"`
-	ToolCalls        []ToolCall      `json:"tool_calls,omitempty"`
-	ToolCallID       string          `json:"tool_call_id,omitempty"`
-	Name             string          `json:"name,omitempty"`
-	Audio            *MessageAudio   `json:"audio,omitempty"`
+// The hooks of Message.Content, the one field whose JSON is not its Go
+// type's: "content" is a string, or the array of Parts.
+
+// omitContent reports whether "content" is left out: only an assistant
+// message that calls tools and says nothing may omit it.
+func (m *Message) omitContent() bool {
+	return len(m.Parts) == 0 && m.Content == "" && len(m.ToolCalls) > 0
 }
 
-// MarshalJSON sends Content as a string, or Parts as an array.
-func (m Message) MarshalJSON() ([]byte, error) { return m.appendJSON(nil) }
-
-// appendJSON appends the message as json.Marshal of its messageWire would
-// write it, without building the wire value or re-encoding the content.
-// TestMessageEncodesLikeWire holds it to that.
-func (m *Message) appendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"role":`...)
-	b = appendJSONString(b, string(m.Role))
-	switch {
-	case len(m.Parts) > 0:
-		parts, err := json.Marshal(m.Parts)
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, `,"content":`...)
-		b = append(b, parts...)
-	case m.Content != "" || len(m.ToolCalls) == 0:
-		// An assistant message that only calls tools may omit content;
-		// every other message carries it, even when empty.
-		b = append(b, `,"content":`...)
-		b = appendJSONString(b, m.Content)
+// encMessageContent writes Parts as an array when there are any, and
+// Content as a string otherwise.
+func (w *jsonWriter) encMessageContent(m *Message) {
+	if len(m.Parts) > 0 {
+		w.encSliceOfContentPart(m.Parts)
+		return
 	}
-	if m.ReasoningContent != "" {
-		b = append(b, `,"reasoning_content":`...)
-		b = appendJSONString(b, m.ReasoningContent)
-	}
-	if len(m.ToolCalls) > 0 {
-		b = append(b, `,"tool_calls":[`...)
-		for i := range m.ToolCalls {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = m.ToolCalls[i].appendJSON(b); err != nil {
-				return nil, err
-			}
-		}
-		b = append(b, ']')
-	}
-	if m.ToolCallID != "" {
-		b = append(b, `,"tool_call_id":`...)
-		b = appendJSONString(b, m.ToolCallID)
-	}
-	if m.Name != "" {
-		b = append(b, `,"name":`...)
-		b = appendJSONString(b, m.Name)
-	}
-	if m.Audio != nil {
-		audio, err := json.Marshal(m.Audio)
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, `,"audio":`...)
-		b = append(b, audio...)
-	}
-	return append(b, '}'), nil
+	w.str(m.Content)
 }
 
-// jsonSize estimates the encoded size of the message, to size a buffer.
-func (m *Message) jsonSize() int {
-	n := 64 + len(m.Role) + len(m.Content) + len(m.ReasoningContent) + len(m.ToolCallID) + len(m.Name)
-	for i := range m.ToolCalls {
-		n += 64 + len(m.ToolCalls[i].ID) + len(m.ToolCalls[i].Function.Name) + len(m.ToolCalls[i].Function.Arguments)
-	}
-	for i := range m.Parts {
-		n += 48 + len(m.Parts[i].Text)
-	}
-	return n + n/16 // escapes
-}
-
-// UnmarshalJSON accepts content as a string, null, or an array of parts.
-// For an array, Content is also set to the text of the text parts. The
-// message is decoded in one pass (decodeJSONFast); input that pass cannot
-// decode exactly as encoding/json would goes through messageWire instead.
-func (m *Message) UnmarshalJSON(b []byte) error {
-	r := jsonReader{b: b}
-	var fast Message
-	if fast.decodeJSONFast(&r) {
-		if r.ws(); r.i == len(b) {
-			*m = fast
-			return nil
+// decMessageContent reads "content": a string, an array of parts (whose
+// text becomes Content too), or any other value, which is ignored.
+func (r *jsonReader) decMessageContent(m *Message) bool {
+	switch r.Peek() {
+	case '"':
+		return r.str(&m.Content, noIntern)
+	case '[':
+		if !r.decSliceOfContentPart(&m.Parts) {
+			return false
 		}
+		m.Content = partsText(m.Parts)
+		return true
 	}
-	return m.unmarshalWire(b)
+	return r.Skip()
 }
 
-// unmarshalWire decodes through messageWire with encoding/json.
-func (m *Message) unmarshalWire(b []byte) error {
-	var w messageWire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*m = Message{
-		Role:             w.Role,
-		ReasoningContent: w.ReasoningContent,
-		ToolCalls:        w.ToolCalls,
-		ToolCallID:       w.ToolCallID,
-		Name:             w.Name,
-		Audio:            w.Audio,
-	}
-	c := bytes.TrimSpace(w.Content)
+// setContentJSON is decMessageContent for encoding/json's road.
+func (m *Message) setContentJSON(raw json.RawMessage) error {
+	c := bytes.TrimSpace(raw)
 	if len(c) == 0 {
 		return nil
 	}
@@ -744,19 +672,27 @@ type FunctionCall struct {
 	Arguments string `json:"arguments"`
 }
 
-// UnmarshalJSON accepts arguments as a JSON string or as a JSON value.
-func (f *FunctionCall) UnmarshalJSON(b []byte) error {
-	var w struct {
-		Name      string          `json:"name"`
-		Arguments json.RawMessage `json:"arguments"`
+// The hooks of FunctionCall.Arguments, which holds the JSON text of any
+// value a server sends in place of the string.
+
+// decFunctionCallArguments reads a string, null (no change), or any other
+// value, kept as its JSON text.
+func (r *jsonReader) decFunctionCallArguments(f *FunctionCall) bool {
+	switch r.Peek() {
+	case '"', 'n':
+		return r.str(&f.Arguments, noIntern)
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
+	start := r.I
+	if !r.Skip() {
+		return false
 	}
-	f.Name = w.Name
-	f.Arguments = ""
-	a := bytes.TrimSpace(w.Arguments)
-	switch {
+	f.Arguments = string(r.B[start:r.I])
+	return true
+}
+
+// setArgumentsJSON is decFunctionCallArguments for encoding/json's road.
+func (f *FunctionCall) setArgumentsJSON(raw json.RawMessage) error {
+	switch a := bytes.TrimSpace(raw); {
 	case len(a) == 0 || string(a) == "null":
 	case a[0] == '"':
 		return json.Unmarshal(a, &f.Arguments)
@@ -903,9 +839,10 @@ type ChatCompletionChoice struct {
 	FinishReason FinishReason `json:"finish_reason"`
 }
 
-// Usage counts tokens. A count decodes from any JSON number with an
-// integral value (5, 5.0, 1e2), as the API types them "number"; a fraction
-// is a decoding error that names the field.
+// Usage counts tokens. A count decodes from any JSON number (5, 5.0, 1e2),
+// as the API types them "number"; a count is bookkeeping, so a fraction
+// rounds to the nearest integer rather than fail the call, and RawJSON keeps
+// what was sent.
 type Usage struct {
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
@@ -1045,39 +982,44 @@ const chatBodyHead = `{"model":"`
 // appendWithRest writes rest, the body without messages, with the messages
 // spliced in after model, where encoding/json puts them.
 func (b chatBody) appendWithRest(dst, rest []byte) ([]byte, error) {
-	var err error
 	const head = chatBodyHead
+	r := jsonx.Reader{B: rest, I: len(head) - 1}
 	if !bytes.HasPrefix(rest, []byte(head)) {
 		// The request no longer starts with model: let encoding/json
 		// place the messages.
 		all, err := json.Marshal(b)
 		return append(dst, all...), err
 	}
-	end := len(head) + jsonStringEnd(rest[len(head):])
+	if _, _, ok := r.RawString(); !ok {
+		return nil, fmt.Errorf("zai: encoding request body: model is not a JSON string")
+	}
+	end := r.I
 	size := len(rest) + 16
 	for i := range b.Messages {
-		size += b.Messages[i].jsonSize()
+		size += sizeMessage(&b.Messages[i])
 	}
-	if dst == nil {
-		dst = make([]byte, 0, size)
+	w := jsonWriter{b: dst}
+	if w.b == nil {
+		w.b = make([]byte, 0, size+size/4) // room for escapes: \n, \", \u003c
 	}
-	dst = append(dst, rest[:end]...)
-	dst = append(dst, `,"messages":`...)
+	w.b = append(w.b, rest[:end]...)
+	w.b = append(w.b, `,"messages":`...)
 	if b.Messages == nil {
-		dst = append(dst, "null"...)
+		w.null()
 	} else {
-		dst = append(dst, '[')
+		w.b = append(w.b, '[')
 		for i := range b.Messages {
 			if i > 0 {
-				dst = append(dst, ',')
+				w.b = append(w.b, ',')
 			}
-			if dst, err = b.Messages[i].appendJSON(dst); err != nil {
-				return nil, err
-			}
+			w.encMessage(&b.Messages[i])
 		}
-		dst = append(dst, ']')
+		w.b = append(w.b, ']')
 	}
-	return append(dst, rest[end:]...), nil
+	if w.err != nil {
+		return nil, w.err
+	}
+	return append(w.b, rest[end:]...), nil
 }
 
 func (r *ChatCompletionRequest) validate() error {

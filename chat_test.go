@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -66,6 +67,16 @@ func TestChatRequestGolden(t *testing.T) {
 		t.Fatalf("%s %s", got.Method, got.Path)
 	}
 	assertGoldenJSON(t, "chat_every_field.json", got.Body)
+
+	// Every field of the request is set, so a field added to
+	// ChatCompletionRequest reaches a golden file (Extra has its own:
+	// chat_file_part_extra.json).
+	rv := reflect.ValueOf(everyField())
+	for i := range rv.NumField() {
+		if f := rv.Type().Field(i); f.Name != "Extra" && rv.Field(i).IsZero() {
+			t.Errorf("everyField does not set %s", f.Name)
+		}
+	}
 
 	// The golden body decodes into a request that encodes to the same body.
 	var req zai.ChatCompletionRequest

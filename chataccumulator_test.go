@@ -108,3 +108,23 @@ func TestAccumulatorNewIDAtSameIndexStartsNewCall(t *testing.T) {
 		finishChunk)
 	checkCalls(t, c, wantCall{0, "call_2dbb7568bf254f7cb91b4a09", "add", `{"a": 2}`})
 }
+
+// What Completion returns is the caller's: changing it changes neither the
+// accumulator nor the next result.
+func TestAccumulatorResultIsACopy(t *testing.T) {
+	var acc zai.ChatCompletionAccumulator
+	acc.Add(zai.ChatCompletionChunk{
+		Choices:     []zai.ChatCompletionChunkChoice{{Delta: zai.ChatCompletionDelta{Content: "hi"}}},
+		Usage:       &zai.Usage{TotalTokens: 3},
+		WebSearch:   []zai.WebSearchResult{{Title: "kept"}},
+		KnowledgeV2: &zai.KnowledgeV2{Type: "kept"},
+	})
+	first := acc.Completion()
+	first.WebSearch[0].Title = "changed"
+	first.KnowledgeV2.Type = "changed"
+	first.Usage.TotalTokens = 99
+	second := acc.Completion()
+	if second.WebSearch[0].Title != "kept" || second.KnowledgeV2.Type != "kept" || second.Usage.TotalTokens != 3 || acc.Usage().TotalTokens != 3 {
+		t.Fatalf("a change to one result reached the next: %+v %+v %+v", second.WebSearch, second.KnowledgeV2, second.Usage)
+	}
+}

@@ -4,29 +4,32 @@ package zai
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
-	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/zai-go/zai/internal/jsonx"
 )
 
-// This file holds the primitives of the reflection-free decoder of
-// ChatCompletionChunk. The per-type decoders are generated from the struct
-// definitions into chunkdecode_gen.go (go generate; internal/cmd/gendecode),
-// so a field added to any type reachable from ChatCompletionChunk is decoded
-// here too. A stream spends most of its time decoding chunks, and
-// encoding/json allocates for every field of every chunk; this decoder
-// allocates only the slices the chunk keeps, carves short strings from a
-// per-stream arena, and reuses the id, object, model and role strings that
-// repeat on every chunk.
+// This file holds the primitives of the chat wire types' codecs. The codecs
+// themselves are generated from the struct definitions into
+// chunkdecode_gen.go (go generate; internal/cmd/gendecode), so a field added
+// to any of those types is decoded, encoded, accumulated and carried between
+// a completion and a chunk without a hand edit.
 //
-// It must give exactly what encoding/json gives, so it only takes inputs it
-// can decode exactly: on anything else (a key in another case or with
-// escapes, a duplicate key, a value of an unexpected type, invalid JSON, deep
-// nesting) it reports false and the caller decodes with encoding/json
-// instead, which also produces encoding/json's error. TestChunkDecodeEveryField
-// and the differential fuzz test FuzzChunkDecode hold it to that.
+// A stream spends most of its time decoding chunks, and encoding/json
+// allocates for every field of every chunk; the generated decoder allocates
+// nothing per chunk in the usual case: short strings come from a per-stream
+// arena, short slices (the choices) from per-stream slabs, and the id,
+// object, model and role strings that repeat on every chunk are reused.
+//
+// The decoder must give exactly what encoding/json gives, so it only takes
+// inputs it can decode exactly: on anything else (a key in another case or
+// with escapes, a duplicate key, a value of an unexpected type, invalid JSON,
+// deep nesting) it reports false and the caller decodes with encoding/json
+// instead, which also produces encoding/json's error.
+// TestChunkDecodeEveryField and the differential fuzz tests hold it to that.
 
 // fastDecoder is implemented by stream value types that have a generated
 // decoder. decodeFast reports false if the value must be decoded with
@@ -41,12 +44,13 @@ const noIntern = -1
 
 // interner remembers the last string seen in each slot, so a value equal to
 // the previous chunk's costs no allocation. It also holds a scratch buffer
-// for unescaping and the string arena. One belongs to one stream; the zero
-// value is ready.
+// for unescaping, the string arena and the slabs. One belongs to one stream
+// (or one buffered reply); the zero value is ready.
 type interner struct {
 	last    [internSlots]string
 	scratch []byte
 	arena   []byte
+	slabs   slabs
 	// errorMember is set by decodeFast: the last object decoded had a
 	// top-level "error" key (in any case).
 	errorMember bool
@@ -77,126 +81,58 @@ func (in *interner) newString(b []byte) string {
 	return unsafe.String(&in.arena[start], len(b))
 }
 
-// maxSkipDepth bounds the nesting of values the fast path skips or
-// decodes; deeper input goes to encoding/json, which has its own limit.
-const maxSkipDepth = 512
+// slab hands out the elements of short slices from shared blocks, as the
+// arena does for strings: a chunk's choices cost no allocation of their
+// own. A slice it returns has its capacity cut to its length, so an append
+// by the user copies instead of writing into the next chunk's elements; a
+// slice kept from a chunk keeps at most one block alive. Elements are only
+// handed out once, so every one starts as the zero value. A decoder must not
+// use a slab while a slice of the same type is being decoded from it
+// (gendecode gives no slab to a type that can hold itself).
+type slab[T any] struct {
+	buf   []T
+	start int
+}
 
+// slabBytes is the size blocks grow to.
+const slabBytes = 4 << 10
+
+// begin starts a slice.
+func (s *slab[T]) begin() { s.start = len(s.buf) }
+
+// next returns a zero element appended to the slice being built.
+func (s *slab[T]) next() *T {
+	if len(s.buf) == cap(s.buf) {
+		s.grow()
+	}
+	s.buf = s.buf[:len(s.buf)+1]
+	return &s.buf[len(s.buf)-1]
+}
+
+// grow starts a new block, twice the last one up to slabBytes (so a single
+// reply stays small), and moves the slice being built there.
+func (s *slab[T]) grow() {
+	n := len(s.buf) - s.start
+	size := max(2*cap(s.buf), 4)
+	var zero T
+	if limit := slabBytes / max(int(unsafe.Sizeof(zero)), 1); size > limit {
+		size = max(limit, 4)
+	}
+	size = max(size, 2*n+1)
+	buf := make([]T, n, size)
+	copy(buf, s.buf[s.start:])
+	s.buf, s.start = buf, 0
+}
+
+// done returns the slice built since begin.
+func (s *slab[T]) done() []T { return s.buf[s.start:len(s.buf):len(s.buf)] }
+
+// jsonReader is the generated decoders' reader: the one JSON scanner
+// (internal/jsonx) with the stream's interner.
 type jsonReader struct {
-	b           []byte
-	i           int
-	in          *interner // nil: no interning, no arena
-	depth       int
+	jsonx.Reader
+	in          *interner // nil: no interning, no arena, no slabs
 	errorMember bool
-}
-
-func (c *ChatCompletionChunk) decodeFast(data []byte, in *interner) bool {
-	r := jsonReader{b: data, in: in}
-	if r.peek() != '{' {
-		return false // null, arrays and the rest: encoding/json decides
-	}
-	ok := r.decChatCompletionChunk(c)
-	r.ws()
-	if in != nil {
-		in.errorMember = r.errorMember
-	}
-	return ok && r.i == len(r.b)
-}
-
-// decodeFast decodes a whole completion in one pass, Messages included, for
-// a caller that has the body in memory; false means decode it with
-// encoding/json instead (into a fresh value: this one may be written to).
-func (c *ChatCompletion) decodeFast(data []byte, in *interner) bool {
-	r := jsonReader{b: data, in: in}
-	if r.peek() != '{' {
-		return false
-	}
-	ok := r.decChatCompletion(c)
-	r.ws()
-	return ok && r.i == len(r.b)
-}
-
-// decodeJSONFast decodes as FunctionCall.UnmarshalJSON does: arguments may
-// be any JSON value, and a non-string is kept as its JSON text.
-func (f *FunctionCall) decodeJSONFast(r *jsonReader) bool {
-	switch r.peek() {
-	case 'n':
-		*f = FunctionCall{}
-		return r.null()
-	case '{':
-	default:
-		return false
-	}
-	r.i++
-	*f = FunctionCall{}
-	if r.peek() == '}' {
-		r.i++
-		return true
-	}
-	var seen uint64
-	for {
-		key, ok := r.key()
-		if !ok {
-			return false
-		}
-		switch string(key) {
-		case "name":
-			if seen&1 != 0 || !r.str(&f.Name, noIntern) {
-				return false
-			}
-			seen |= 1
-		case "arguments":
-			if seen&2 != 0 {
-				return false
-			}
-			seen |= 2
-			switch r.peek() {
-			case '"':
-				if !r.str(&f.Arguments, noIntern) {
-					return false
-				}
-			case 'n':
-				if !r.null() {
-					return false
-				}
-			default:
-				start := r.i
-				if !r.skip() {
-					return false
-				}
-				f.Arguments = string(r.b[start:r.i])
-			}
-		default:
-			if !r.unknown(key, functionCallFields) {
-				return false
-			}
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-var functionCallFields = []string{"name", "arguments"}
-
-// key reads an object key and its colon. A key that encoding/json could
-// match differently (escapes, non-ASCII) reports false.
-func (r *jsonReader) key() ([]byte, bool) {
-	if r.peek() != '"' {
-		return nil, false
-	}
-	raw, flags, ok := r.rawString()
-	if !ok || flags != 0 || r.peek() != ':' {
-		return nil, false
-	}
-	r.i++
-	r.ws()
-	return raw, true
 }
 
 // unknown skips the value of a key that matches none of fields exactly. If
@@ -204,16 +140,16 @@ func (r *jsonReader) key() ([]byte, bool) {
 // that field, so it reports false.
 func (r *jsonReader) unknown(key []byte, fields []string) bool {
 	for _, f := range fields {
-		if asciiEqualFold(key, f) {
+		if jsonx.EqualFold(key, f) {
 			return false
 		}
 	}
-	return r.skip()
+	return r.Skip()
 }
 
 // unknownTop is unknown for the top-level object, noting an "error" key.
 func (r *jsonReader) unknownTop(key []byte, fields []string) bool {
-	if asciiEqualFold(key, "error") {
+	if jsonx.EqualFold(key, "error") {
 		r.errorMember = true
 	}
 	return r.unknown(key, fields)
@@ -223,42 +159,77 @@ func (r *jsonReader) unknownTop(key []byte, fields []string) bool {
 // code does not model. v points at a zero value, as encoding/json would
 // decode into in place.
 func (r *jsonReader) std(v any) bool {
-	start := r.i
-	if !r.skip() {
+	start := r.I
+	if !r.Skip() {
 		return false
 	}
-	return json.Unmarshal(r.b[start:r.i], v) == nil
+	return json.Unmarshal(r.B[start:r.I], v) == nil
 }
 
 func decBool[T ~bool](r *jsonReader, v *T) bool {
-	switch r.peek() {
+	switch r.Peek() {
 	case 't':
 		*v = true
-		return r.literal("true")
+		return r.Literal("true")
 	case 'f':
 		*v = false
-		return r.literal("false")
+		return r.Literal("false")
 	}
-	return r.null()
+	return r.Null()
 }
 
+// decInt reads an integer or null. Fractions, exponents and values out of
+// range are left to encoding/json, which rejects them.
 func decInt[T ~int | ~int8 | ~int16 | ~int32 | ~int64](r *jsonReader, v *T) bool {
-	if r.null() {
+	if r.Null() {
 		return true
 	}
-	var n int64
-	if !r.int64(&n) || int64(T(n)) != n {
+	n, ok := r.Int64()
+	if !ok || int64(T(n)) != n {
 		return false
 	}
 	*v = T(n)
 	return true
 }
 
-func decUint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](r *jsonReader, v *T, bits int) bool {
-	if r.null() {
+// decCount reads a token count (see countOf) or null; anything else is
+// left to encoding/json and tokenCount, which name the field in the error.
+func decCount(r *jsonReader, v *int) bool {
+	if r.Null() {
 		return true
 	}
-	tok, integer, ok := r.number()
+	tok, integer, ok := r.Number()
+	if ok {
+		*v = countOf(tok, integer)
+	}
+	return ok
+}
+
+// countOf returns the count a JSON number stands for: the nearest integer
+// (halves away from zero), saturated at the range of int. The API types
+// counts as "number"; a count is bookkeeping, and no odd one may fail the
+// call that carries the answer.
+func countOf(tok []byte, integer bool) int {
+	if integer {
+		if n, ok := jsonx.ParseInt(tok); ok && int64(int(n)) == n {
+			return int(n)
+		}
+	}
+	f, _ := strconv.ParseFloat(string(tok), 64) // a range error gives ±Inf or 0
+	switch f = math.Round(f); {
+	case f >= float64(math.MaxInt):
+		return math.MaxInt
+	case f <= float64(math.MinInt):
+		return math.MinInt
+	}
+	return int(f)
+}
+
+func decUint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](r *jsonReader, v *T, bits int) bool {
+	if r.Null() {
+		return true
+	}
+	tok, integer, ok := r.Number()
 	if !ok || !integer || tok[0] == '-' {
 		return false
 	}
@@ -268,10 +239,10 @@ func decUint[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](r *jsonReader, v *T
 }
 
 func decFloat[T ~float32 | ~float64](r *jsonReader, v *T, bits int) bool {
-	if r.null() {
+	if r.Null() {
 		return true
 	}
-	tok, _, ok := r.number()
+	tok, _, ok := r.Number()
 	if !ok {
 		return false
 	}
@@ -280,129 +251,22 @@ func decFloat[T ~float32 | ~float64](r *jsonReader, v *T, bits int) bool {
 	return err == nil
 }
 
-// ws skips JSON whitespace.
-func (r *jsonReader) ws() {
-	for r.i < len(r.b) {
-		switch r.b[r.i] {
-		case ' ', '\t', '\n', '\r':
-			r.i++
-		default:
-			return
-		}
-	}
-}
-
-// peek skips whitespace and returns the next byte, or 0 at the end.
-func (r *jsonReader) peek() byte {
-	r.ws()
-	if r.i < len(r.b) {
-		return r.b[r.i]
-	}
-	return 0
-}
-
-// null consumes a null literal if one is next.
-func (r *jsonReader) null() bool {
-	if r.peek() == 'n' && r.literal("null") {
-		return true
-	}
-	return false
-}
-
-func (r *jsonReader) literal(lit string) bool {
-	if len(r.b)-r.i >= len(lit) && string(r.b[r.i:r.i+len(lit)]) == lit {
-		r.i += len(lit)
-		return true
-	}
-	return false
-}
-
-func asciiEqualFold(a []byte, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range len(a) {
-		x, y := a[i], b[i]
-		if 'a' <= x && x <= 'z' {
-			x -= 'a' - 'A'
-		}
-		if 'a' <= y && y <= 'z' {
-			y -= 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
-// String flags from rawString.
-const (
-	strEscaped  = 1 << iota // holds a backslash escape
-	strNonASCII             // holds bytes >= 0x80
-)
-
-// rawString reads a string whose opening quote is next, returning the bytes
-// between the quotes. It accepts exactly the strings encoding/json's scanner
-// accepts.
-func (r *jsonReader) rawString() (raw []byte, flags int, ok bool) {
-	r.i++ // '"'
-	start := r.i
-	b := r.b
-	for i := start; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			r.i = i + 1
-			return b[start:i], flags, true
-		case c == '\\':
-			flags |= strEscaped
-			i++
-			if i >= len(b) {
-				return nil, 0, false
-			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(b) {
-					return nil, 0, false
-				}
-				for _, h := range b[i+1 : i+5] {
-					if !isHex(h) {
-						return nil, 0, false
-					}
-				}
-				i += 4
-			default:
-				return nil, 0, false
-			}
-		case c < 0x20:
-			return nil, 0, false
-		case c >= utf8.RuneSelf:
-			flags |= strNonASCII
-		}
-	}
-	return nil, 0, false
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
 // str reads a string or null into dst. A null leaves dst as it is, as
-// encoding/json does.
+// encoding/json does. A string in an interner slot that equals the slot's
+// last one reuses it.
 func (r *jsonReader) str(dst *string, slot int) bool {
-	switch r.peek() {
+	switch r.Peek() {
 	case 'n':
-		return r.null()
+		return r.Null()
 	case '"':
 	default:
 		return false
 	}
-	raw, flags, ok := r.rawString()
+	raw, flags, ok := r.RawString()
 	if !ok {
 		return false
 	}
-	if flags&strEscaped != 0 || (flags&strNonASCII != 0 && !utf8.Valid(raw)) {
+	if flags&jsonx.Escaped != 0 || (flags&jsonx.NonASCII != 0 && !utf8.Valid(raw)) {
 		*dst = r.unescape(raw)
 		return true
 	}
@@ -429,231 +293,73 @@ func (r *jsonReader) newString(b []byte) string {
 }
 
 // unescape decodes a string's escapes and replaces invalid UTF-8 with
-// U+FFFD, as encoding/json does. raw has passed rawString.
+// U+FFFD, as encoding/json does.
 func (r *jsonReader) unescape(raw []byte) string {
-	var buf []byte
-	if r.in != nil {
-		buf = r.in.scratch[:0]
+	if r.in == nil {
+		return string(jsonx.Unescape(nil, raw))
 	}
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		switch {
-		case c == '\\':
-			switch e := raw[i+1]; e {
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				rr := hex4(raw[i+2 : i+6])
-				i += 6
-				if utf16.IsSurrogate(rr) {
-					if i+1 < len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
-						if dec := utf16.DecodeRune(rr, hex4(raw[i+2:i+6])); dec != unicode.ReplacementChar {
-							buf = utf8.AppendRune(buf, dec)
-							i += 6
-							continue
-						}
-					}
-					rr = unicode.ReplacementChar
-				}
-				buf = utf8.AppendRune(buf, rr)
-				continue
-			default: // '"', '\\', '/'
-				buf = append(buf, e)
-			}
-			i += 2
-		case c < utf8.RuneSelf:
-			buf = append(buf, c)
-			i++
-		default:
-			rr, size := utf8.DecodeRune(raw[i:])
-			buf = utf8.AppendRune(buf, rr)
-			i += size
-		}
-	}
-	if r.in != nil && cap(buf) <= 64<<10 {
+	buf := jsonx.Unescape(r.in.scratch[:0], raw)
+	if cap(buf) <= 64<<10 {
 		r.in.scratch = buf
 	}
-	return r.newString(buf)
+	return r.in.newString(buf)
 }
 
-func hex4(h []byte) rune {
-	var v rune
-	for _, c := range h {
-		switch {
-		case c <= '9':
-			c -= '0'
-		case c <= 'F':
-			c -= 'A' - 10
-		default:
-			c -= 'a' - 10
-		}
-		v = v<<4 | rune(c)
-	}
-	return v
+// jsonWriter is the generated encoders' writer. An error (from a value left
+// to encoding/json) sticks: the first one is the result.
+type jsonWriter struct {
+	b   []byte
+	err error
 }
 
-// number reads a JSON number and reports whether it is written as an
-// integer (no fraction, no exponent).
-func (r *jsonReader) number() (tok []byte, integer, ok bool) {
-	b := r.b
-	start, i := r.i, r.i
-	if i < len(b) && b[i] == '-' {
-		i++
+func (w *jsonWriter) null()         { w.b = append(w.b, "null"...) }
+func (w *jsonWriter) str(s string)  { w.b = appendJSONString(w.b, s) }
+func (w *jsonWriter) int(n int64)   { w.b = strconv.AppendInt(w.b, n, 10) }
+func (w *jsonWriter) uint(n uint64) { w.b = strconv.AppendUint(w.b, n, 10) }
+
+func (w *jsonWriter) bool(v bool) {
+	if v {
+		w.b = append(w.b, "true"...)
+	} else {
+		w.b = append(w.b, "false"...)
 	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
-	default:
-		return nil, false, false
-	}
-	integer = true
-	if i < len(b) && b[i] == '.' {
-		integer = false
-		i++
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return nil, false, false
-		}
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		integer = false
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return nil, false, false
-		}
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
-	}
-	r.i = i
-	return b[start:i], integer, true
 }
 
-// int64 reads an integer or null into dst. Fractions, exponents and values
-// out of range are left to encoding/json, which rejects them.
-func (r *jsonReader) int64(dst *int64) bool {
-	if r.null() {
-		return true
+// float writes f as encoding/json does: the shortest form, in exponent
+// notation only for very small or very large values.
+func (w *jsonWriter) float(f float64, bits int) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		w.std(f) // encoding/json's error
+		return
 	}
-	tok, integer, ok := r.number()
-	if !ok || !integer {
-		return false
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
 	}
-	if len(tok) < 19 { // fits without overflow
-		var n int64
-		neg := tok[0] == '-'
-		if neg {
-			tok = tok[1:]
+	w.b = strconv.AppendFloat(w.b, f, format, -1, bits)
+	if format == 'e' {
+		// Clean up e-09 to e-9, as encoding/json does.
+		if n := len(w.b); n >= 4 && w.b[n-4] == 'e' && w.b[n-3] == '-' && w.b[n-2] == '0' {
+			w.b[n-2] = w.b[n-1]
+			w.b = w.b[:n-1]
 		}
-		for _, c := range tok {
-			n = n*10 + int64(c-'0')
-		}
-		if neg {
-			n = -n
-		}
-		*dst = n
-		return true
 	}
-	n, err := strconv.ParseInt(string(tok), 10, 64)
-	*dst = n
-	return err == nil
 }
 
-// skip reads any valid JSON value, validating it as encoding/json's scanner
-// would.
-func (r *jsonReader) skip() bool {
-	r.depth++
-	defer func() { r.depth-- }()
-	if r.depth > maxSkipDepth {
-		return false
+// std writes v with encoding/json, for types the generated code does not
+// model (maps, interfaces, types with a MarshalJSON of their own).
+func (w *jsonWriter) std(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		if w.err == nil {
+			w.err = err
+		}
+		return
 	}
-	switch c := r.peek(); {
-	case c == '"':
-		_, _, ok := r.rawString()
-		return ok
-	case c == '{':
-		r.i++
-		if r.peek() == '}' {
-			r.i++
-			return true
-		}
-		for {
-			if r.peek() != '"' {
-				return false
-			}
-			if _, _, ok := r.rawString(); !ok {
-				return false
-			}
-			if r.peek() != ':' {
-				return false
-			}
-			r.i++
-			if !r.skip() {
-				return false
-			}
-			switch r.peek() {
-			case ',':
-				r.i++
-			case '}':
-				r.i++
-				return true
-			default:
-				return false
-			}
-		}
-	case c == '[':
-		r.i++
-		if r.peek() == ']' {
-			r.i++
-			return true
-		}
-		for {
-			if !r.skip() {
-				return false
-			}
-			switch r.peek() {
-			case ',':
-				r.i++
-			case ']':
-				r.i++
-				return true
-			default:
-				return false
-			}
-		}
-	case c == 't':
-		return r.literal("true")
-	case c == 'f':
-		return r.literal("false")
-	case c == 'n':
-		return r.literal("null")
-	case c == '-' || '0' <= c && c <= '9':
-		_, _, ok := r.number()
-		return ok
-	}
-	return false
+	w.b = append(w.b, b...)
 }
-
-// The encoder's counterparts: Message and the chat body write their JSON
-// directly (chat.go), with strings escaped exactly as encoding/json escapes
-// them.
 
 // htmlSafe reports the ASCII bytes encoding/json writes as they are.
 var htmlSafe = func() (t [utf8.RuneSelf]bool) {
@@ -714,231 +420,4 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
-}
-
-// jsonStringEnd returns the length of the rest of a JSON string whose
-// opening quote has been read, closing quote included.
-func jsonStringEnd(b []byte) int {
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-// appendJSON appends the call as encoding/json writes it. MCP and
-// DocReference, rare in a request, go through encoding/json.
-func (t *ToolCall) appendJSON(b []byte) ([]byte, error) {
-	b = append(b, '{')
-	if t.Index != 0 {
-		b = append(b, `"index":`...)
-		b = strconv.AppendInt(b, int64(t.Index), 10)
-		b = append(b, ',')
-	}
-	if t.ID != "" {
-		b = append(b, `"id":`...)
-		b = appendJSONString(b, t.ID)
-		b = append(b, ',')
-	}
-	if t.Type != "" {
-		b = append(b, `"type":`...)
-		b = appendJSONString(b, string(t.Type))
-		b = append(b, ',')
-	}
-	b = append(b, `"function":{`...)
-	if t.Function.Name != "" {
-		b = append(b, `"name":`...)
-		b = appendJSONString(b, t.Function.Name)
-		b = append(b, ',')
-	}
-	b = append(b, `"arguments":`...)
-	b = appendJSONString(b, t.Function.Arguments)
-	b = append(b, '}')
-	if t.MCP != nil {
-		mcp, err := json.Marshal(t.MCP)
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, `,"mcp":`...)
-		b = append(b, mcp...)
-	}
-	if len(t.DocReference) > 0 {
-		refs, err := json.Marshal(t.DocReference)
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, `,"doc_reference":`...)
-		b = append(b, refs...)
-	}
-	return append(b, '}'), nil
-}
-
-// messageWireFields are the JSON names of messageWire's fields.
-var messageWireFields = []string{"role", "content", "reasoning_content", "tool_calls", "tool_call_id", "name", "audio"}
-
-// decodeJSONFast decodes as Message.unmarshalWire does, in one pass: the
-// content is a string, an array of parts (whose text becomes Content), or
-// any other value, which is ignored.
-func (m *Message) decodeJSONFast(r *jsonReader) bool {
-	*m = Message{}
-	switch r.peek() {
-	case 'n':
-		return r.null()
-	case '{':
-	default:
-		return false
-	}
-	r.i++
-	if r.peek() == '}' {
-		r.i++
-		return true
-	}
-	var seen uint64
-	for {
-		key, ok := r.key()
-		if !ok {
-			return false
-		}
-		var k int
-		switch string(key) {
-		case "role":
-			k, ok = 0, r.str((*string)(&m.Role), noIntern)
-		case "content":
-			k = 1
-			switch r.peek() {
-			case '"':
-				ok = r.str(&m.Content, noIntern)
-			case '[':
-				if ok = r.decSliceOfContentPart(&m.Parts); ok {
-					m.Content = partsText(m.Parts)
-				}
-			default:
-				ok = r.skip()
-			}
-		case "reasoning_content":
-			k, ok = 2, r.str(&m.ReasoningContent, noIntern)
-		case "tool_calls":
-			k, ok = 3, r.decSliceOfToolCall(&m.ToolCalls)
-		case "tool_call_id":
-			k, ok = 4, r.str(&m.ToolCallID, noIntern)
-		case "name":
-			k, ok = 5, r.str(&m.Name, noIntern)
-		case "audio":
-			k, ok = 6, r.decPtrToMessageAudio(&m.Audio)
-		default:
-			k, ok = -1, r.unknown(key, messageWireFields)
-		}
-		if !ok {
-			return false
-		}
-		if k >= 0 {
-			if seen&(1<<k) != 0 {
-				return false
-			}
-			seen |= 1 << k
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// countField is one member of a usage object for decCounts: an int count,
-// or a nested object with its own decoder.
-type countField struct {
-	name  string
-	count *int
-	sub   []countField // a nested object's members, when count is nil
-}
-
-// decCounts decodes a usage object as the UnmarshalJSON of tokens.go does,
-// for the plain integers the API sends: a count written any other way (5.0)
-// declines, and encoding/json with tokenCount decides. Absent members keep
-// their values; null leaves the whole value as it is.
-func (r *jsonReader) decCounts(fields []countField) bool {
-	switch r.peek() {
-	case 'n':
-		return r.null()
-	case '{':
-	default:
-		return false
-	}
-	r.i++
-	if r.peek() == '}' {
-		r.i++
-		return true
-	}
-	var seen uint64
-	for {
-		key, ok := r.key()
-		if !ok {
-			return false
-		}
-		k := -1
-		for i := range fields {
-			if string(key) == fields[i].name {
-				k = i
-				break
-			}
-		}
-		switch {
-		case k < 0:
-			if !r.skipUnknown(key, fields) {
-				return false
-			}
-		case seen&(1<<k) != 0:
-			return false
-		case fields[k].count != nil:
-			seen |= 1 << k
-			if !decInt(r, fields[k].count) {
-				return false
-			}
-		default:
-			seen |= 1 << k
-			if !r.decCounts(fields[k].sub) {
-				return false
-			}
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-func (r *jsonReader) skipUnknown(key []byte, fields []countField) bool {
-	for _, f := range fields {
-		if asciiEqualFold(key, f.name) {
-			return false
-		}
-	}
-	return r.skip()
-}
-
-// decodeJSONFast decodes as Usage.UnmarshalJSON does (decCounts). The
-// fields are plain data, not funcs, so the reader does not escape.
-func (u *Usage) decodeJSONFast(r *jsonReader) bool {
-	return r.decCounts([]countField{
-		{name: "prompt_tokens", count: &u.PromptTokens},
-		{name: "completion_tokens", count: &u.CompletionTokens},
-		{name: "total_tokens", count: &u.TotalTokens},
-		{name: "total_calls", count: &u.TotalCalls},
-		{name: "prompt_tokens_details", sub: []countField{{name: "cached_tokens", count: &u.PromptTokensDetails.CachedTokens}}},
-		{name: "completion_tokens_details", sub: []countField{{name: "reasoning_tokens", count: &u.CompletionTokensDetails.ReasoningTokens}}},
-	})
 }

@@ -2,7 +2,6 @@ package zai
 
 import (
 	"encoding/json"
-	"reflect"
 
 	"github.com/zai-go/zai/internal/core"
 )
@@ -21,43 +20,17 @@ func NewChunkDecoderWithErrorMember() func(data []byte) (c ChatCompletionChunk, 
 // *APIError.
 func InStreamError(data []byte) bool { return inStreamError("", data) != nil }
 
-// MarshalMessageWire is Message's encoding as it was before appendJSON:
-// messageWire through encoding/json. It is the reference appendJSON must
-// equal byte for byte.
-func MarshalMessageWire(m Message) ([]byte, error) {
-	w := messageWire{
-		Role:             m.Role,
-		ReasoningContent: m.ReasoningContent,
-		ToolCalls:        m.ToolCalls,
-		ToolCallID:       m.ToolCallID,
-		Name:             m.Name,
-		Audio:            m.Audio,
-	}
-	var err error
-	switch {
-	case len(m.Parts) > 0:
-		w.Content, err = json.Marshal(m.Parts)
-	case m.Content != "" || len(m.ToolCalls) == 0:
-		w.Content, err = json.Marshal(m.Content)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(w)
-}
+// UnmarshalMessageStd decodes through the generated shadow struct and
+// encoding/json only, the reference of the one-pass decoder.
+func UnmarshalMessageStd(b []byte, m *Message) error { return m.unmarshalStd(b) }
 
-// UnmarshalMessageWire decodes through messageWire only, the reference of
-// the one-pass decoder.
-func UnmarshalMessageWire(b []byte, m *Message) error { return m.unmarshalWire(b) }
-
-// MessageWireFields lists messageWire's Go field names.
-func MessageWireFields() []string {
-	t := reflect.TypeFor[messageWire]()
-	var out []string
-	for i := range t.NumField() {
-		out = append(out, t.Field(i).Name)
+// WithoutRaw returns v without the raw body a decoder set, for comparisons
+// with values built in tests.
+func WithoutRaw[T any](v T) T {
+	if rs, ok := any(&v).(rawSetter); ok {
+		rs.setRawJSON(nil)
 	}
-	return out
+	return v
 }
 
 // ChatBodyJSON returns the chat body as AppendJSON writes it and as
@@ -94,3 +67,6 @@ func ChatBodyJSONMerged(req ChatCompletionRequest, extra map[string]any) (merged
 	general, err = core.MergeObject(all, extra)
 	return merged, general, err
 }
+
+// SetRawJSON sets the raw body of a response, as a decoder does.
+func SetRawJSON(v any, b []byte) { v.(rawSetter).setRawJSON(b) }

@@ -2,8 +2,11 @@ package zai
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"testing"
+
+	"github.com/zai-go/zai/internal/jsonx"
 )
 
 // checkPrim decodes in with a generated-code primitive and with
@@ -12,8 +15,8 @@ import (
 func checkPrim[T any](t *testing.T, in string, accept bool, dec func(*jsonReader, *T) bool) {
 	t.Helper()
 	var got, want T
-	r := jsonReader{b: []byte(in)}
-	ok := dec(&r, &got) && r.i == len(r.b)
+	r := jsonReader{Reader: jsonx.Reader{B: []byte(in)}}
+	ok := dec(&r, &got) && r.I == len(r.B)
 	if ok != accept {
 		t.Errorf("%T %s: accepted %v", got, in, ok)
 	}
@@ -58,5 +61,33 @@ func TestPrimitivesLikeEncodingJSON(t *testing.T) {
 	std := func(r *jsonReader, v *map[string]any) bool { return r.std(v) }
 	for in, accept := range map[string]bool{`{"a":[1,"x",null]}`: true, "null": true, `[1]`: false, `{"a":}`: false} {
 		checkPrim(t, in, accept, std)
+	}
+}
+
+// TestEncoderPrimitivesLikeEncodingJSON covers the writers the generator
+// emits for field types the encoded types do not use yet (booleans,
+// unsigned and floating-point numbers), so such a field is written as
+// json.Marshal writes it the day it is added.
+func TestEncoderPrimitivesLikeEncodingJSON(t *testing.T) {
+	check := func(v any, write func(*jsonWriter)) {
+		t.Helper()
+		var w jsonWriter
+		write(&w)
+		want, wantErr := json.Marshal(v)
+		if (w.err == nil) != (wantErr == nil) || w.err == nil && string(w.b) != string(want) {
+			t.Errorf("%#v: wrote %s (%v), encoding/json %s (%v)", v, w.b, w.err, want, wantErr)
+		}
+	}
+	for _, b := range []bool{true, false} {
+		check(b, func(w *jsonWriter) { w.bool(b) })
+	}
+	for _, n := range []uint64{0, 7, math.MaxUint64} {
+		check(n, func(w *jsonWriter) { w.uint(n) })
+	}
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1.5, 1e-7, 1e-6, 123456789, 1e20, 1e21, 1.5e300, math.SmallestNonzeroFloat64, math.Inf(1), math.NaN()} {
+		check(f, func(w *jsonWriter) { w.float(f, 64) })
+	}
+	for _, f := range []float32{0, 0.1, 1e-7, 1e21, 3.4e38} {
+		check(f, func(w *jsonWriter) { w.float(float64(f), 32) })
 	}
 }

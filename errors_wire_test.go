@@ -179,10 +179,10 @@ func TestErrorTextHasOneZaiPrefix(t *testing.T) {
 		_, err = readAll(stream)
 		check(t, err)
 	})
-	t.Run("fractional token count", func(t *testing.T) {
+	t.Run("token count that is not a number", func(t *testing.T) {
 		env := newFaultEnv(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			w.Header().Set("Content-Type", "application/json")
-			w.Write([]byte(`{"id":"x","choices":[],"usage":{"prompt_tokens":5.5}}`))
+			w.Write([]byte(`{"id":"x","choices":[],"usage":{"prompt_tokens":"5"}}`))
 		})
 		_, err := env.client.Chat.Completions.Create(context.Background(), hiReq)
 		check(t, err)

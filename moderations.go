@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/zai-go/zai/internal/core"
+	"github.com/zai-go/zai/internal/jsonx"
 )
 
 // ModerationService checks text, images, video and audio against the
@@ -182,7 +183,7 @@ type ModerationUsage struct {
 type ModerationCallCount struct {
 	// CallCount is the number of calls billed. It decodes from a JSON
 	// number or from a string holding one ("1"), which the Java SDK types
-	// it as.
+	// it as; a fraction rounds to the nearest integer, as token counts do.
 	CallCount int `json:"call_count"`
 }
 
@@ -209,11 +210,12 @@ func (c *ModerationCallCount) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return err
 	}
-	n, ok := integralNumber(s)
-	if !ok || s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) || !json.Valid([]byte(s)) {
+	r := jsonx.Reader{B: []byte(s)}
+	tok, integer, ok := r.Number()
+	if !ok || r.I != len(s) {
 		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: intType, Field: "call_count"}
 	}
-	c.CallCount = n
+	c.CallCount = countOf(tok, integer)
 	return nil
 }
 

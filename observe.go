@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/zai-go/zai/internal/core"
+	"github.com/zai-go/zai/internal/jsonx"
 	"github.com/zai-go/zai/internal/redact"
 )
 
@@ -373,16 +374,16 @@ func (t *callTrace) report(v any, raw []byte) {
 	var p struct {
 		Model string `json:"model"`
 		Usage *struct {
-			PromptTokens        float64 `json:"prompt_tokens"`
-			CompletionTokens    float64 `json:"completion_tokens"`
-			InputTokens         float64 `json:"input_tokens"`
-			OutputTokens        float64 `json:"output_tokens"`
-			TotalTokens         float64 `json:"total_tokens"`
+			PromptTokens        tokenCount `json:"prompt_tokens"`
+			CompletionTokens    tokenCount `json:"completion_tokens"`
+			InputTokens         tokenCount `json:"input_tokens"`
+			OutputTokens        tokenCount `json:"output_tokens"`
+			TotalTokens         tokenCount `json:"total_tokens"`
 			PromptTokensDetails struct {
-				CachedTokens float64 `json:"cached_tokens"`
+				CachedTokens tokenCount `json:"cached_tokens"`
 			} `json:"prompt_tokens_details"`
 			CompletionTokensDetails struct {
-				ReasoningTokens float64 `json:"reasoning_tokens"`
+				ReasoningTokens tokenCount `json:"reasoning_tokens"`
 			} `json:"completion_tokens_details"`
 		} `json:"usage"`
 		Choices []struct {
@@ -468,71 +469,34 @@ func hostPort(base string) (string, int) {
 	return u.Hostname(), port
 }
 
-var modelKey = []byte(`"model"`)
-
 // modelOf returns the top-level "model" string of a JSON object. Request
-// structs put Model first, so the scan before the key is short; a "model"
-// key inside a nested object or a string is passed over.
+// structs put Model first, so the scan is short; a "model" key inside a
+// nested object or a string is passed over.
 func modelOf(b []byte) string {
-	depth, inStr, esc := 0, false, false
-	scan := func(p []byte) {
-		for _, c := range p {
-			switch {
-			case esc:
-				esc = false
-			case inStr:
-				if c == '\\' {
-					esc = true
-				} else if c == '"' {
-					inStr = false
-				}
-			case c == '"':
-				inStr = true
-			case c == '{' || c == '[':
-				depth++
-			case c == '}' || c == ']':
-				depth--
-			}
-		}
+	r := jsonx.Reader{B: b}
+	if r.Peek() != '{' {
+		return ""
 	}
-	for pos := 0; ; {
-		i := bytes.Index(b[pos:], modelKey)
-		if i < 0 {
+	r.I++
+	for r.Peek() == '"' {
+		key, flags, ok := r.RawString()
+		if !ok || r.Peek() != ':' {
 			return ""
 		}
-		i += pos
-		scan(b[pos:i])
-		if depth == 1 && !inStr {
-			if m, ok := stringValue(b[i+len(modelKey):]); ok {
-				return m
+		r.I++
+		if flags == 0 && string(key) == "model" && r.Peek() == '"' {
+			model, flags, ok := r.RawString()
+			switch {
+			case !ok:
+				return ""
+			case flags != 0:
+				return string(jsonx.Unescape(nil, model))
 			}
+			return string(model)
 		}
-		pos = i + len(modelKey)
-		scan(b[i:pos])
-	}
-}
-
-// stringValue reads `: "value"` at the start of b.
-func stringValue(b []byte) (string, bool) {
-	b = bytes.TrimLeft(b, " \t\r\n")
-	if len(b) == 0 || b[0] != ':' {
-		return "", false
-	}
-	b = bytes.TrimLeft(b[1:], " \t\r\n")
-	if len(b) == 0 || b[0] != '"' {
-		return "", false
-	}
-	for i := 1; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			return string(b[1:i]), true
-		case '\\':
-			var m string // escapes are rare in a model code: let encoding/json read them
-			if json.NewDecoder(bytes.NewReader(b)).Decode(&m) != nil {
-				return "", false
-			}
-			return m, true
+		if !r.Skip() || !r.Next('}') {
+			return ""
 		}
 	}
-	return "", false
+	return ""
 }

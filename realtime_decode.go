@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/zai-go/zai/internal/jsonx"
 	"strconv"
 )
 
@@ -58,36 +59,36 @@ func decodeRealtimeEvent(data []byte, binary bool, rd *realtimeDecoder) Realtime
 // had escapes). ok is false when data is not an object with a string
 // "type".
 func realtimeTypeOf(data []byte) ([]byte, bool) {
-	r := jsonReader{b: data}
-	if r.peek() != '{' {
+	r := jsonReader{Reader: jsonx.Reader{B: data}}
+	if r.Peek() != '{' {
 		return nil, false
 	}
-	r.i++
-	if r.peek() == '}' {
+	r.I++
+	if r.Peek() == '}' {
 		return nil, false
 	}
 	for {
-		key, ok := r.key()
+		key, ok := r.Key()
 		if !ok {
 			return nil, false
 		}
 		if string(key) == "type" {
-			if r.peek() != '"' {
+			if r.Peek() != '"' {
 				return nil, false
 			}
-			raw, flags, ok := r.rawString()
+			raw, flags, ok := r.RawString()
 			if ok && flags != 0 {
 				raw = []byte(r.unescape(raw))
 			}
 			return raw, ok
 		}
-		if !r.skip() {
+		if !r.Skip() {
 			return nil, false
 		}
-		if r.peek() != ',' {
+		if r.Peek() != ',' {
 			return nil, false
 		}
-		r.i++
+		r.I++
 	}
 }
 
@@ -107,19 +108,19 @@ var audioDeltaFields = []string{"type", "event_id", "client_timestamp", "respons
 // is then left to encoding/json. Its only allocations are the event and the
 // PCM buffer (and, now and then, an arena block for the event id).
 func (rd *realtimeDecoder) audioDelta(e *RealtimeAudioDelta, data []byte) bool {
-	r := jsonReader{b: data, in: &rd.in}
-	if r.peek() != '{' {
+	r := jsonReader{Reader: jsonx.Reader{B: data}, in: &rd.in}
+	if r.Peek() != '{' {
 		return false
 	}
-	r.i++
-	if r.peek() == '}' {
-		r.i++
-		r.ws()
-		return r.i == len(r.b)
+	r.I++
+	if r.Peek() == '}' {
+		r.I++
+		r.WS()
+		return r.I == len(r.B)
 	}
 	var seen uint
 	for {
-		key, ok := r.key()
+		key, ok := r.Key()
 		if !ok {
 			return false
 		}
@@ -141,14 +142,14 @@ func (rd *realtimeDecoder) audioDelta(e *RealtimeAudioDelta, data []byte) bool {
 			seen |= 1 << field
 			switch field {
 			case 0:
-				ok = r.peek() == '"'
+				ok = r.Peek() == '"'
 				if ok {
-					_, _, ok = r.rawString()
+					_, _, ok = r.RawString()
 				}
 			case 1:
 				ok = r.str(&e.EventID, noIntern)
 			case 2:
-				ok = r.int64(&e.ClientTimestamp)
+				ok = decInt(&r, &e.ClientTimestamp)
 			case 3:
 				ok = r.repeated(&e.ResponseID, &rd.responseID)
 			case 4:
@@ -164,13 +165,13 @@ func (rd *realtimeDecoder) audioDelta(e *RealtimeAudioDelta, data []byte) bool {
 				return false
 			}
 		}
-		switch r.peek() {
+		switch r.Peek() {
 		case ',':
-			r.i++
+			r.I++
 		case '}':
-			r.i++
-			r.ws()
-			return r.i == len(r.b)
+			r.I++
+			r.WS()
+			return r.I == len(r.B)
 		default:
 			return false
 		}
@@ -180,16 +181,16 @@ func (rd *realtimeDecoder) audioDelta(e *RealtimeAudioDelta, data []byte) bool {
 // repeated reads a plain string into dst, reusing *last when equal: the ids
 // of a response repeat on each of its deltas.
 func (r *jsonReader) repeated(dst, last *string) bool {
-	if r.peek() != '"' {
+	if r.Peek() != '"' {
 		return r.str(dst, noIntern)
 	}
-	start := r.i
-	raw, flags, ok := r.rawString()
+	start := r.I
+	raw, flags, ok := r.RawString()
 	if !ok {
 		return false
 	}
 	if flags != 0 {
-		r.i = start
+		r.I = start
 		return r.str(dst, noIntern)
 	}
 	if string(raw) != *last {
@@ -205,20 +206,20 @@ func (r *jsonReader) repeated(dst, last *string) bool {
 // alphabet fails the decoding (and encoding/json then decides), except the
 // line breaks the decoder would skip, which JSON forbids raw.
 func (r *jsonReader) base64(dst *[]byte) bool {
-	switch r.peek() {
+	switch r.Peek() {
 	case 'n':
 		*dst = nil
-		return r.null()
+		return r.Null()
 	case '"':
 	default:
 		return false
 	}
-	start := r.i + 1
-	end := bytes.IndexByte(r.b[start:], '"')
+	start := r.I + 1
+	end := bytes.IndexByte(r.B[start:], '"')
 	if end < 0 {
 		return false
 	}
-	raw := r.b[start : start+end]
+	raw := r.B[start : start+end]
 	if bytes.IndexByte(raw, '\n') >= 0 || bytes.IndexByte(raw, '\r') >= 0 {
 		return false
 	}
@@ -227,7 +228,7 @@ func (r *jsonReader) base64(dst *[]byte) bool {
 	if err != nil {
 		return false
 	}
-	r.i = start + end + 1
+	r.I = start + end + 1
 	*dst = buf[:n]
 	return true
 }

@@ -1,62 +1,43 @@
 package zai
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"reflect"
+)
 
 // A server may answer a stream request with the whole response as one JSON
 // body. These methods turn such a body into the one value of the stream,
 // so that nothing of the answer is lost (see Stream.takeJSON).
 
 // decodeWholeBody reads a chat.completion as one chunk whose deltas carry
-// each choice's whole message: content, reasoning and tool calls. A body
-// that is already a chunk decodes as one.
+// each choice's whole message. Every field the two sides share is carried
+// (chatCompletionChunkFromChatCompletion, generated). A body that is already
+// a chunk, or whose choices carry no message, decodes as one.
 func (c *ChatCompletionChunk) decodeWholeBody(b []byte) error {
 	var whole ChatCompletion
-	if err := json.Unmarshal(b, &whole); err != nil {
-		return err
+	if !whole.decodeFast(b, nil) {
+		whole = ChatCompletion{}
+		if err := json.Unmarshal(b, &whole); err != nil {
+			return err
+		}
 	}
 	if whole.Object == "chat.completion.chunk" || !hasMessage(whole.Choices) {
 		return json.Unmarshal(b, c)
 	}
-	*c = ChatCompletionChunk{
-		ID: whole.ID, Object: whole.Object, Created: whole.Created, Model: whole.Model,
-		WebSearch: whole.WebSearch, ContentFilter: whole.ContentFilter,
-	}
-	if whole.Usage != (Usage{}) {
-		u := whole.Usage
-		c.Usage = &u
-	}
-	for _, ch := range whole.Choices {
-		m := ch.Message
-		calls := make([]ToolCall, len(m.ToolCalls))
-		for j, tc := range m.ToolCalls {
-			tc.Index = j // the accumulator merges calls by index
-			calls[j] = tc
+	*c = chatCompletionChunkFromChatCompletion(&whole)
+	for i := range c.Choices {
+		calls := c.Choices[i].Delta.ToolCalls
+		for j := range calls {
+			calls[j].Index = j // the accumulator merges calls by index
 		}
-		if len(calls) == 0 {
-			calls = nil
-		}
-		content := m.Content
-		if content == "" && len(m.Parts) > 0 {
-			for _, p := range m.Parts {
-				content += p.Text
-			}
-		}
-		c.Choices = append(c.Choices, ChatCompletionChunkChoice{
-			Index: ch.Index,
-			Delta: ChatCompletionDelta{
-				Role: m.Role, Content: content, ReasoningContent: m.ReasoningContent,
-				ToolCalls: calls, Audio: m.Audio,
-			},
-			FinishReason: ch.FinishReason,
-		})
 	}
 	return nil
 }
 
+// hasMessage reports whether any choice carries a message.
 func hasMessage(choices []ChatCompletionChoice) bool {
-	for _, ch := range choices {
-		m := ch.Message
-		if m.Role != "" || m.Content != "" || len(m.Parts) > 0 || m.ReasoningContent != "" || len(m.ToolCalls) > 0 {
+	for i := range choices {
+		if !reflect.ValueOf(&choices[i].Message).Elem().IsZero() {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -51,38 +52,54 @@ func TestTokenCountsAcceptIntegralNumbers(t *testing.T) {
 	}
 }
 
-// A fractional count is not a count: the call fails with an error naming the
-// field, not with a count silently rounded.
-func TestFractionalTokenCountIsAnErrorNamingTheField(t *testing.T) {
+// A count is bookkeeping: a fraction rounds to the nearest integer, a
+// number out of range saturates, and the answer survives; RawJSON keeps what
+// was sent. A value that is not a number at all is still an error naming
+// the field.
+func TestFractionalTokenCountRounds(t *testing.T) {
 	recorded := readFile(t, "testdata/recorded/chat_simple.json")
-	for _, tc := range []struct{ from, to, field string }{
-		{`"prompt_tokens":15`, `"prompt_tokens":15.5`, "usage.prompt_tokens"},
-		{`"completion_tokens":249`, `"completion_tokens":2.495e2`, "usage.completion_tokens"},
-		{`"total_tokens":264`, `"total_tokens":264.0000000000000000001`, "usage.total_tokens"},
-		{`"cached_tokens":3`, `"cached_tokens":0.3`, "usage.prompt_tokens_details.cached_tokens"},
-		{`"reasoning_tokens":239`, `"reasoning_tokens":1e-7`, "usage.completion_tokens_details.reasoning_tokens"},
-		{`"total_tokens":264`, `"total_tokens":1e400`, "usage.total_tokens"},
-		{`"total_tokens":264`, `"total_tokens":"264"`, "usage.total_tokens"},
+	for _, tc := range []struct {
+		from, to string
+		get      func(zai.Usage) int
+		want     int
+	}{
+		{`"prompt_tokens":15`, `"prompt_tokens":12.7`, func(u zai.Usage) int { return u.PromptTokens }, 13},
+		{`"prompt_tokens":15`, `"prompt_tokens":15.5`, func(u zai.Usage) int { return u.PromptTokens }, 16},
+		{`"completion_tokens":249`, `"completion_tokens":2.494e2`, func(u zai.Usage) int { return u.CompletionTokens }, 249},
+		{`"total_tokens":264`, `"total_tokens":264.0000000000000000001`, func(u zai.Usage) int { return u.TotalTokens }, 264},
+		{`"cached_tokens":3`, `"cached_tokens":0.3`, func(u zai.Usage) int { return u.PromptTokensDetails.CachedTokens }, 0},
+		{`"reasoning_tokens":239`, `"reasoning_tokens":1e-7`, func(u zai.Usage) int { return u.CompletionTokensDetails.ReasoningTokens }, 0},
+		{`"total_tokens":264`, `"total_tokens":1e400`, func(u zai.Usage) int { return u.TotalTokens }, math.MaxInt},
 	} {
 		body := withCounts(t, recorded, tc.from, tc.to)
 		_, client := newRecorder(t, respondJSON(string(body)))
-		_, err := client.Chat.Completions.Create(context.Background(), hiReq)
-		var apiErr *zai.APIError
-		if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "decoding response") {
-			t.Fatalf("%s: err %v, want a decoding error", tc.to, err)
+		resp, err := client.Chat.Completions.Create(context.Background(), hiReq)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.to, err)
 		}
-		if testing.Verbose() {
-			t.Log(err)
+		if got := tc.get(resp.Usage); got != tc.want {
+			t.Errorf("%s: count %d, want %d", tc.to, got, tc.want)
 		}
-		if !strings.Contains(err.Error(), tc.field) {
-			t.Errorf("%s: error %q does not name %s", tc.to, err, tc.field)
+		if resp.Choices[0].Message.Content != "Olá! (Oh-lah)" || !bytes.Contains(resp.RawJSON(), []byte(tc.to)) {
+			t.Errorf("%s: the answer or the raw body was lost: %+v", tc.to, resp)
 		}
-		// The same body decoded directly gives the typed error.
+		// encoding/json's road (the usage types' own UnmarshalJSON) agrees.
 		var c zai.ChatCompletion
-		var typeErr *json.UnmarshalTypeError
-		if err := json.Unmarshal(body, &c); !errors.As(err, &typeErr) || typeErr.Field != tc.field {
-			t.Errorf("%s: json.Unmarshal: %v, want an *json.UnmarshalTypeError for %s", tc.to, err, tc.field)
+		if err := json.Unmarshal(body, &c); err != nil || tc.get(c.Usage) != tc.want {
+			t.Errorf("%s: json.Unmarshal: %v, count %d", tc.to, err, tc.get(c.Usage))
 		}
+	}
+	body := withCounts(t, recorded, `"total_tokens":264`, `"total_tokens":"264"`)
+	_, client := newRecorder(t, respondJSON(string(body)))
+	_, err := client.Chat.Completions.Create(context.Background(), hiReq)
+	var apiErr *zai.APIError
+	if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "decoding response") || !strings.Contains(err.Error(), "usage.total_tokens") {
+		t.Fatalf("a string count: err %v, want a decoding error naming usage.total_tokens", err)
+	}
+	var c zai.ChatCompletion
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal(body, &c); !errors.As(err, &typeErr) || typeErr.Field != "usage.total_tokens" {
+		t.Errorf("json.Unmarshal: %v, want an *json.UnmarshalTypeError for usage.total_tokens", err)
 	}
 }
 
@@ -181,5 +198,59 @@ func TestStreamedUsageAcceptsIntegralNumbers(t *testing.T) {
 	}
 	if u := acc.Completion().Usage; u != (zai.Usage{PromptTokens: 18, CompletionTokens: 202, TotalTokens: 220}) {
 		t.Fatalf("usage %+v", u)
+	}
+}
+
+// A fraction rounds on every road that decodes counts: a stream chunk (the
+// one-pass decoder, encoding/json when the decoder declines, and the usage
+// type's shadow struct), the tokenizer, an agent's usage, and what an
+// observer is told.
+func TestFractionalCountsRoundOnEveryRoad(t *testing.T) {
+	ctx := context.Background()
+	for name, usage := range map[string]string{
+		"one-pass decoder":         `"usage":{"prompt_tokens":12.7,"completion_tokens":2.2,"total_tokens":14.9}`,
+		"encoding/json road":       `"Usage":{"prompt_tokens":12.7,"completion_tokens":2.2,"total_tokens":14.9}`,
+		"usage type's shadow road": `"usage":{"Prompt_Tokens":12.7,"completion_tokens":2.2,"total_tokens":14.9}`,
+	} {
+		chunk := `{"id":"c","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}],` + usage + `}`
+		obs := &recordingObserver{}
+		env := newFaultEnv(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			writeEvents(w, append(sseEvents([][]byte{[]byte(chunk)}), doneEvent))
+		}, zai.WithObserver(obs))
+		stream, err := env.client.Chat.Completions.CreateStream(ctx, hiReq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acc zai.ChatCompletionAccumulator
+		for c, err := range stream.All() {
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			acc.Add(c)
+		}
+		if u := acc.Completion().Usage; u.PromptTokens != 13 || u.CompletionTokens != 2 || u.TotalTokens != 15 {
+			t.Errorf("%s: usage %+v", name, u)
+		}
+		if u := obs.only(t).ends[0].Usage; u.InputTokens != 13 || u.TotalTokens != 15 {
+			t.Errorf("%s: observed usage %+v", name, u)
+		}
+	}
+
+	body := withCounts(t, readFile(t, "testdata/shapes/tokenizer_response.json"), `"prompt_tokens":14`, `"prompt_tokens":13.6`)
+	_, client := newRecorder(t, respondJSON(string(body)))
+	tok, err := client.Tokenizer.Count(ctx, zai.TokenizerRequest{Model: zai.ModelGLM4_6, Messages: []zai.Message{zai.UserMessage("hi")}})
+	if err != nil || tok.Usage.PromptTokens != 14 {
+		t.Errorf("tokenizer: %+v %v", tok, err)
+	}
+
+	reply := strings.Replace(translationReply, `"prompt_tokens":12`, `"prompt_tokens":11.5`, 1)
+	obs := &recordingObserver{}
+	_, client = newRecorder(t, respondJSON(reply))
+	resp, err := client.Agents.Invoke(ctx, zai.NewTranslationRequest("hello", zai.TranslationVariables{SourceLang: "auto", TargetLang: "zh-CN"}), zai.WithObserver(obs))
+	if err != nil || resp.Usage == nil || resp.Usage.PromptTokens != 12 {
+		t.Fatalf("agents: %+v %v", resp, err)
+	}
+	if u := obs.only(t).ends[0].Usage; u.InputTokens != 12 {
+		t.Errorf("agents: observed usage %+v", u)
 	}
 }

@@ -111,7 +111,7 @@ func TestInterleave(t *testing.T) {
 		t.Skip("set -rounds")
 	}
 	f := fixture(t)
-	if err := Report(context.Background(), f, testWriter{t}, *rounds, 200*time.Millisecond); err != nil {
+	if err := Report(context.Background(), f, testWriter{t}, *rounds, 200*time.Millisecond, ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/zai-go/zai/internal/jsonx"
 	"slices"
 )
 
@@ -83,7 +84,7 @@ func encodeJSON(v any, extra map[string]any) ([]byte, error) {
 func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) < 2 || b[0] != '{' {
-		return nil, fmt.Errorf("extra body needs a JSON object body: %w", errNotObject)
+		return nil, fmt.Errorf("zai: extra body needs a JSON object body: %w", errNotObject)
 	}
 	keys := make([]string, 0, len(extra))
 	values := make(map[string][]byte, len(extra))
@@ -91,7 +92,7 @@ func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 	for k, x := range extra {
 		raw, err := json.Marshal(x)
 		if err != nil {
-			return nil, fmt.Errorf("encoding extra body field %q: %w", k, err)
+			return nil, fmt.Errorf("zai: encoding extra body field %q: %w", k, err)
 		}
 		keys = append(keys, k)
 		values[k] = raw
@@ -106,21 +107,33 @@ func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 		}
 	}
 	used := make(map[string]bool, len(extra))
-	s := objectScanner{b: b, i: 1}
-	for {
-		keyRaw, member, ok, err := s.next()
-		if err != nil {
-			return nil, fmt.Errorf("extra body needs a JSON object body: %w", err)
+	r := jsonx.Reader{B: b, I: 1}
+	for more := r.Peek() != '}'; more; {
+		start := r.I
+		if r.Peek() != '"' {
+			return nil, malformed()
 		}
+		raw, flags, ok := r.RawString()
 		if !ok {
-			break
+			return nil, malformed()
 		}
-		key := string(keyRaw[1 : len(keyRaw)-1])
-		if bytes.IndexByte(keyRaw, '\\') >= 0 {
-			if err := json.Unmarshal(keyRaw, &key); err != nil {
-				return nil, fmt.Errorf("extra body needs a JSON object body: %w", err)
-			}
+		keyRaw := b[start:r.I]
+		key := string(raw)
+		if flags&jsonx.Escaped != 0 {
+			key = string(jsonx.Unescape(nil, raw))
 		}
+		if r.Peek() != ':' {
+			return nil, malformed()
+		}
+		r.I++
+		if !r.Skip() {
+			return nil, malformed()
+		}
+		member := b[start:r.I]
+		if !r.Next('}') {
+			return nil, malformed()
+		}
+		more = b[r.I-1] == ','
 		if raw, ok := values[key]; ok {
 			if used[key] {
 				continue // a repeated key: extra's value is written once
@@ -148,108 +161,8 @@ func MergeObject(b []byte, extra map[string]any) ([]byte, error) {
 	return append(out, '}'), nil
 }
 
-// objectScanner walks the members of a valid JSON object without decoding
-// them. Strings are skipped with IndexByte, so a body that is mostly message
-// text costs little more than a copy.
-type objectScanner struct {
-	b []byte
-	i int
-}
-
 var errMalformed = errors.New("malformed JSON object")
 
-// next returns the next member's key (with its quotes) and the whole member
-// ("key":value), or ok false at the closing brace.
-func (s *objectScanner) next() (key, member []byte, ok bool, err error) {
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == ',' {
-		s.i++
-		s.ws()
-	}
-	if s.i >= len(s.b) {
-		return nil, nil, false, errMalformed
-	}
-	if s.b[s.i] == '}' {
-		s.i++
-		return nil, nil, false, nil
-	}
-	start := s.i
-	if s.b[s.i] != '"' || !s.str() {
-		return nil, nil, false, errMalformed
-	}
-	key = s.b[start:s.i]
-	s.ws()
-	if s.i >= len(s.b) || s.b[s.i] != ':' {
-		return nil, nil, false, errMalformed
-	}
-	s.i++
-	s.ws()
-	if !s.value() {
-		return nil, nil, false, errMalformed
-	}
-	return key, s.b[start:s.i], true, nil
-}
-
-func (s *objectScanner) ws() {
-	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
-		s.i++
-	}
-}
-
-// str skips a string whose opening quote is next.
-func (s *objectScanner) str() bool {
-	i := s.i + 1
-	for {
-		j := bytes.IndexByte(s.b[i:], '"')
-		if j < 0 {
-			return false
-		}
-		i += j
-		// The quote ends the string unless an odd run of backslashes
-		// escapes it.
-		n := 0
-		for k := i - 1; k > s.i && s.b[k] == '\\'; k-- {
-			n++
-		}
-		i++
-		if n%2 == 0 {
-			s.i = i
-			return true
-		}
-	}
-}
-
-// value skips one value: strings by str, containers by depth, and scalars
-// up to the next delimiter.
-func (s *objectScanner) value() bool {
-	depth := 0
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch c {
-		case '"':
-			if !s.str() {
-				return false
-			}
-		case '{', '[':
-			depth++
-			s.i++
-		case '}', ']':
-			if depth == 0 {
-				return true // the end of the object: a scalar ended
-			}
-			depth--
-			s.i++
-		case ',':
-			if depth == 0 {
-				return true
-			}
-			s.i++
-		default:
-			s.i++
-		}
-		if depth == 0 && (c == '"' || c == '}' || c == ']') {
-			return true
-		}
-	}
-	return false
+func malformed() error {
+	return fmt.Errorf("extra body needs a JSON object body: %w", errMalformed)
 }

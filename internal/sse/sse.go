@@ -54,9 +54,30 @@ type Decoder struct {
 	skipLF  bool  // previous line ended with a lone CR; drop a following LF
 	started bool  // the start of the stream has been checked for a BOM
 	lastID  string
-	data    []byte // data of the event being built
-	hasData bool
+	// The data of the event being built is arena[dataStart:]: it is
+	// written in place and handed out from there (takeData).
+	arena     []byte
+	dataStart int
+	hasData   bool
+	// filled is set when the last read filled the buffer: the body has
+	// more than the buffer holds, so the next fill doubles it (up to
+	// maxReadBuf) to read it in fewer calls.
+	filled bool
 }
+
+// Events' data is written into blocks of at least arenaBlock bytes, one
+// after another, and never written again once handed out, so small events
+// cost no allocation of their own; an event kept by the caller keeps its
+// block alive. After an event larger than arenaMax, the next event starts a
+// new block, so a small event never pins a large one.
+const (
+	arenaBlock = 4 << 10
+	arenaMax   = 1 << 10
+)
+
+// maxReadBuf bounds the growth of the read buffer for throughput; a line
+// longer than the buffer grows it further, up to the event cap.
+const maxReadBuf = 64 << 10
 
 // NewDecoder returns a Decoder that reads r. maxEventSize <= 0 means
 // DefaultMaxEventSize.
@@ -82,7 +103,7 @@ func (d *Decoder) Next() (Event, error) {
 				// body that stops mid-event is a truncated response.
 				err = io.ErrUnexpectedEOF
 			}
-			d.data, d.hasData = nil, false
+			d.dropData()
 			return Event{}, err
 		}
 		if len(line) == 0 {
@@ -109,17 +130,21 @@ func (d *Decoder) Next() (Event, error) {
 		}
 		switch string(name) {
 		case "data":
-			size := len(d.data) + len(value)
+			if !d.hasData {
+				d.dataStart = len(d.arena)
+			}
+			size := len(d.arena) - d.dataStart + len(value)
 			if d.hasData {
 				size++
 			}
 			if size > d.max {
 				return Event{}, d.tooLarge()
 			}
+			d.reserve(size)
 			if d.hasData {
-				d.data = append(d.data, '\n')
+				d.arena = append(d.arena, '\n')
 			}
-			d.data = append(d.data, value...)
+			d.arena = append(d.arena, value...)
 			d.hasData = true
 		case "event":
 			ev.Type = string(value)
@@ -135,20 +160,44 @@ func (d *Decoder) Next() (Event, error) {
 	}
 }
 
-// takeData hands the accumulated data to the caller, who may keep it (for
-// RawJSON) without a copy. The next event's first append allocates exactly
-// the size of its data.
+// reserve makes room in the arena for the event's data to grow to size
+// bytes, moving what it has so far to a new block if needed.
+func (d *Decoder) reserve(size int) {
+	if d.arena != nil && d.dataStart+size <= cap(d.arena) {
+		return
+	}
+	sofar := d.arena[d.dataStart:]
+	capacity := max(arenaBlock, 2*size)
+	if len(sofar) == 0 && size > arenaMax {
+		capacity = size // a large one-line event, handed over whole
+	}
+	nb := make([]byte, len(sofar), capacity)
+	copy(nb, sofar)
+	d.arena, d.dataStart = nb, 0
+}
+
+// takeData hands the event's data to the caller, who may keep it (for
+// RawJSON), with its capacity cut to its length, so the caller's appends
+// copy instead of writing over the next event.
 func (d *Decoder) takeData() []byte {
-	out := d.data
-	d.data, d.hasData = nil, false
-	if out == nil {
-		out = []byte{}
+	out := d.arena[d.dataStart:len(d.arena):len(d.arena)]
+	d.hasData = false
+	if len(out) > arenaMax {
+		d.arena = nil
 	}
 	return out
 }
 
+// dropData forgets the event being built.
+func (d *Decoder) dropData() {
+	if d.hasData {
+		d.arena = d.arena[:d.dataStart]
+	}
+	d.hasData = false
+}
+
 func (d *Decoder) tooLarge() error {
-	d.data, d.hasData = nil, false
+	d.dropData()
 	d.rerr = ErrEventTooLarge
 	d.start, d.end = 0, 0
 	return ErrEventTooLarge
@@ -251,6 +300,11 @@ func (d *Decoder) fill() {
 		n := copy(d.buf, d.buf[d.start:d.end])
 		d.start, d.end = 0, n
 	}
+	if d.end != len(d.buf) && d.filled && len(d.buf) < maxReadBuf {
+		nb := make([]byte, maxReadBuf)
+		copy(nb, d.buf[d.start:d.end])
+		d.buf, d.end, d.start = nb, d.end-d.start, 0
+	}
 	if d.end == len(d.buf) {
 		size := 2 * len(d.buf)
 		if limit := d.max + lineSlack + 2; size > limit {
@@ -267,6 +321,7 @@ func (d *Decoder) fill() {
 	for tries := 0; tries < 100; tries++ {
 		n, err := d.r.Read(d.buf[d.end:])
 		d.end += n
+		d.filled = d.end == len(d.buf)
 		if err != nil {
 			d.rerr = err
 			return

@@ -3,6 +3,7 @@ package sse
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -152,6 +153,84 @@ func TestDecoderDataIsOwned(t *testing.T) {
 	b, _ := d.Next()
 	if string(a.Data) != "first" || string(b.Data) != "second" {
 		t.Fatalf("event data was overwritten: %q %q", a.Data, b.Data)
+	}
+}
+
+// TestDecoderArenaDataIsOwned: data handed out from the arena is never
+// written again, by the decoder or by a caller appending to an earlier
+// event's data, across arena blocks and next to large events.
+func TestDecoderArenaDataIsOwned(t *testing.T) {
+	var in strings.Builder
+	var want []string
+	for i := range 3000 {
+		data := fmt.Sprintf("event %d %s", i, strings.Repeat("x", i%300))
+		if i%500 == 0 {
+			data += strings.Repeat("y", 2*arenaMax) // handed over, not copied
+		}
+		want = append(want, data)
+		fmt.Fprintf(&in, "data: %s\n\n", data)
+	}
+	d := NewDecoder(strings.NewReader(in.String()), 0)
+	var got [][]byte
+	for {
+		ev, err := d.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) > 0 {
+			prev := got[len(got)-1]
+			_ = append(prev, "clobber"...) // must copy: capacity is cut
+		}
+		got = append(got, ev.Data)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d events, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if string(got[i]) != want[i] {
+			t.Fatalf("event %d was overwritten: %.40q", i, got[i])
+		}
+	}
+}
+
+// countingReader counts Read calls.
+type countingReader struct {
+	r     io.Reader
+	reads int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.reads++
+	return c.r.Read(p)
+}
+
+// TestDecoderReadBufferGrows: a body that arrives faster than it is read
+// (every read fills the buffer) is read with a buffer that grows to
+// maxReadBuf, in far fewer calls than with the initial 4 KiB.
+func TestDecoderReadBufferGrows(t *testing.T) {
+	body := strings.Repeat("data: {\"choices\":[{\"delta\":{\"content\":\"token\"}}]}\n\n", 20000) // ~1 MiB
+	cr := &countingReader{r: strings.NewReader(body)}
+	d := NewDecoder(cr, 0)
+	for {
+		if _, err := d.Next(); err != nil {
+			break
+		}
+	}
+	if limit := len(body)/maxReadBuf + 10; cr.reads > limit {
+		t.Fatalf("%d reads for %d bytes, want at most %d", cr.reads, len(body), limit)
+	}
+	// A slow body (one event per read) keeps the initial buffer.
+	slow := NewDecoder(iotest.OneByteReader(strings.NewReader(body[:4000])), 0)
+	for {
+		if _, err := slow.Next(); err != nil {
+			break
+		}
+	}
+	if len(slow.buf) != initialBufSize {
+		t.Fatalf("buffer grew to %d for a slow body", len(slow.buf))
 	}
 }
 

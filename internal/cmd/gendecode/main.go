@@ -1,22 +1,34 @@
-// Command gendecode writes chunkdecode_gen.go: a reflection-free JSON decoder
-// for every type reachable from ChatCompletionChunk (and a few extra roots),
-// derived from the struct definitions themselves, so that a field added to
-// any of those types is decoded on the stream path without a hand edit.
-//
-// It is run by the go:generate line in chunkdecode.go:
+// Command gendecode writes chunkdecode_gen.go: the JSON codecs of the chat
+// wire types and the code that carries their fields from one road to
+// another, all derived from the struct definitions. A field added with its
+// json tag to ChatCompletion, ChatCompletionChunk, Message,
+// ChatCompletionDelta or any type they reach, followed by
 //
 //	go generate ./...
 //
-// and TestGeneratedUpToDate fails when the committed file is stale.
+// and nothing else, reaches the user on every road:
+//
+//   - decoders (decode.go): Create's reply, a stream's chunks, a Message
+//     read by json.Unmarshal, and the usage types, without reflection;
+//   - UnmarshalJSON for the types whose decoding has a rule of its own
+//     (custom fields, token counts), with an encoding/json fallback through
+//     a generated shadow struct;
+//   - encoders (encode.go): a Message and what it holds, as json.Marshal
+//     writes them;
+//   - the stream's carriers (stream.go): the accumulator that merges chunks
+//     into a completion, and the conversions between a completion and a
+//     chunk (the accumulator's result, and a stream answered with one JSON
+//     completion).
+//
+// It is run by the go:generate line in chunkdecode.go, and
+// TestGeneratedUpToDate fails when the committed file is stale.
 //
 // What it generates follows encoding/json's rules for the types it can
-// decode exactly (strings, booleans, numbers, slices, pointers and structs of
-// the package without embedded fields or ",string" options). Anything else
-// (maps, interfaces, arrays, []byte, types of other packages, types with
-// UnmarshalJSON or UnmarshalText) is handed to encoding/json for that value,
-// except the package's own Unmarshaler types that declare a hand-written
-// equivalent, decodeJSONFast, which the differential tests hold to their
-// UnmarshalJSON.
+// handle exactly (strings, booleans, numbers, slices, pointers and structs
+// of the package without embedded fields or ",string" options). Anything
+// else (maps, interfaces, arrays, []byte, types of other packages, types
+// with their own (Un)MarshalJSON or (Un)MarshalText) goes through
+// encoding/json for that value.
 package main
 
 import (
@@ -34,7 +46,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -42,13 +54,38 @@ import (
 // OutputFile is the file gendecode writes, in the package directory.
 const OutputFile = "chunkdecode_gen.go"
 
-// roots are the types decoders are generated from. ChatCompletionChunk is
-// the stream's value, ChatCompletion the reply of Create;
-// []ContentPart backs Message.decodeJSONFast.
-var roots = []string{"ChatCompletionChunk", "ChatCompletion", "[]ContentPart"}
+// decodeRoots are the types decoders are generated from. ChatCompletionChunk
+// is the stream's value, ChatCompletion the reply of Create, Message what a
+// request body holds; the usage types of other replies decode their counts
+// by the same rule. []ContentPart is what the Message.Content hooks use.
+var decodeRoots = []string{"ChatCompletionChunk", "ChatCompletion", "Message", "TokenizerUsage", "AgentUsage", "[]ContentPart"}
+
+// fastRoots get a decodeFast method: the values a stream or a buffered
+// reply decodes in one pass.
+var fastRoots = []string{"ChatCompletionChunk", "ChatCompletion"}
 
 // topLevel is the root whose decoder notes a top-level "error" member.
 const topLevel = "ChatCompletionChunk"
+
+// encodeRoots are the types encoders are generated from; the named ones
+// get MarshalJSON.
+var encodeRoots = []string{"Message", "[]ContentPart"}
+
+// countTypes hold token counts: each int field decodes from any JSON number,
+// a fraction rounded to the nearest integer (decCount, tokenCount).
+var countTypes = []string{"Usage", "PromptTokensDetails", "CompletionTokensDetails", "TokenizerUsage", "AgentUsage"}
+
+// customFields are decoded (and, where encode is set, encoded) by
+// hand-written hooks, found by name:
+//
+//	func (r *jsonReader) dec<Type><Field>(v *<Type>) bool   // the fast path
+//	func (v *<Type>) set<Field>JSON(raw json.RawMessage) error // the fallback
+//	func (v *<Type>) omit<Field>() bool                      // encode only
+//	func (w *jsonWriter) enc<Type><Field>(v *<Type>)         // encode only
+var customFields = map[string]bool{
+	"Message.Content":        true,  // a string, or the array of Parts
+	"FunctionCall.Arguments": false, // a string, or any JSON value kept as its text
+}
 
 // interned are the string fields that repeat from chunk to chunk; each gets
 // a slot in the stream's interner, so an unchanged value costs nothing.
@@ -60,10 +97,6 @@ var interned = []string{
 	"ChatCompletionDelta.Role",
 	"ToolCall.Type",
 }
-
-// handMethod is the method an Unmarshaler type of the package declares to
-// be decoded without encoding/json.
-const handMethod = "decodeJSONFast"
 
 func main() {
 	dir := flag.String("dir", ".", "package directory")
@@ -83,38 +116,40 @@ func Generate(dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{pkg: pkg, done: map[string]bool{}, slots: map[string]string{}}
+	g := &gen{pkg: pkg, done: map[string]bool{}, slots: map[string]string{}, unmarshalers: map[string]bool{}, imports: map[string]bool{}}
 	for _, name := range interned {
 		typ, field, _ := strings.Cut(name, ".")
-		st, ok := g.structOf(typ)
-		if !ok || !hasField(st, field) {
+		if !g.hasField(typ, field) {
 			return nil, fmt.Errorf("gendecode: interned field %s does not exist", name)
 		}
-		g.slots[name] = "intern" + upperFirst(typ) + field
+		g.slots[name] = "intern" + typ + field
 	}
-	g.header()
-	for _, root := range roots {
-		name, slice := strings.CutPrefix(root, "[]")
-		obj := pkg.Scope().Lookup(name)
-		if obj == nil {
-			return nil, fmt.Errorf("gendecode: type %s not found", name)
+	for name := range customFields {
+		typ, field, _ := strings.Cut(name, ".")
+		if !g.hasField(typ, field) {
+			return nil, fmt.Errorf("gendecode: custom field %s does not exist", name)
 		}
-		if _, ok := obj.Type().Underlying().(*types.Struct); !ok {
-			return nil, fmt.Errorf("gendecode: %s is not a struct", name)
-		}
-		t := obj.Type()
-		if slice {
-			t = types.NewSlice(t)
-		}
-		g.need(t)
+		g.unmarshalers[typ] = true
 	}
-	for len(g.queue) > 0 {
-		t := g.queue[0]
-		g.queue = g.queue[1:]
-		if err := g.emit(t); err != nil {
+	for _, name := range countTypes {
+		if _, ok := g.structOf(name); !ok {
+			return nil, fmt.Errorf("gendecode: count type %s does not exist", name)
+		}
+		g.unmarshalers[name] = true
+	}
+	if err := g.checkHooks(); err != nil {
+		return nil, err
+	}
+	steps := []func() error{g.decoders, g.unmarshalFuncs, g.encoders, g.streamCarriers}
+	for _, step := range steps {
+		if err := step(); err != nil {
 			return nil, err
 		}
 	}
+	body := g.buf.Bytes()
+	g.buf = bytes.Buffer{}
+	g.header()
+	g.buf.Write(body)
 	out, err := format.Source(g.buf.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("gendecode: formatting: %w\n%s", err, g.buf.Bytes())
@@ -124,7 +159,7 @@ func Generate(dir string) ([]byte, error) {
 
 // load type-checks the package's non-test files, except the generated one,
 // which may be stale. Errors are tolerated: only the declarations of the
-// types matter, and those do not depend on the generated code.
+// types and hooks matter, and those do not depend on the generated code.
 func load(dir string) (*types.Package, error) {
 	bp, err := build.Default.ImportDir(dir, 0)
 	if err != nil {
@@ -151,7 +186,7 @@ func load(dir string) (*types.Package, error) {
 }
 
 // stdImporter imports the standard library and gives every other import an
-// empty package: types from there are decoded by encoding/json anyway.
+// empty package: types from there go through encoding/json anyway.
 type stdImporter struct{ std types.Importer }
 
 func (s stdImporter) Import(path string) (*types.Package, error) {
@@ -169,16 +204,48 @@ type gen struct {
 	pkg   *types.Package
 	buf   bytes.Buffer
 	queue []types.Type
-	done  map[string]bool   // decoder functions generated or queued
+	done  map[string]bool   // functions generated or queued, by name
 	slots map[string]string // "Type.Field" -> interner slot constant
+	// unmarshalers are the types that get a generated UnmarshalJSON.
+	unmarshalers map[string]bool
+	// slabs are the slice types whose stream decoder carves elements from a
+	// per-stream block, by element decoder name.
+	slabs []types.Type
+	// imports are the packages the generated code uses.
+	imports map[string]bool
 }
+
+// use notes that the generated code imports path.
+func (g *gen) use(path string) { g.imports[path] = true }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.buf, format, args...) }
 
 func (g *gen) header() {
-	g.p("// Code generated by internal/cmd/gendecode from the types reachable from\n")
-	g.p("// %s; DO NOT EDIT.\n\n", strings.Join(roots, ", "))
+	g.p("// Code generated by gendecode. DO NOT EDIT.\n\n")
+	g.p("// The codecs and stream carriers of the chat wire types, derived from\n")
+	g.p("// their definitions by internal/cmd/gendecode (see its doc comment).\n\n")
 	g.p("package %s\n\n", g.pkg.Name())
+	var std, other []string
+	for path := range g.imports {
+		if strings.Contains(path, ".") {
+			other = append(other, path)
+		} else {
+			std = append(std, path)
+		}
+	}
+	slices.Sort(std)
+	slices.Sort(other)
+	g.p("import (\n")
+	for _, path := range std {
+		g.p("%q\n", path)
+	}
+	if len(other) > 0 {
+		g.p("\n")
+	}
+	for _, path := range other {
+		g.p("%q\n", path)
+	}
+	g.p(")\n\n")
 	g.p("// Interner slots: strings that repeat from chunk to chunk.\nconst (\n")
 	for i, name := range interned {
 		if i == 0 {
@@ -190,22 +257,64 @@ func (g *gen) header() {
 	g.p("internSlots\n)\n\n")
 }
 
-func (g *gen) structOf(name string) (*types.Struct, bool) {
+func (g *gen) lookup(name string) types.Type {
 	obj := g.pkg.Scope().Lookup(name)
 	if obj == nil {
+		return nil
+	}
+	return obj.Type()
+}
+
+func (g *gen) structOf(name string) (*types.Struct, bool) {
+	t := g.lookup(name)
+	if t == nil {
 		return nil, false
 	}
-	st, ok := obj.Type().Underlying().(*types.Struct)
+	st, ok := t.Underlying().(*types.Struct)
 	return st, ok
 }
 
-func hasField(st *types.Struct, name string) bool {
+func (g *gen) hasField(typ, field string) bool {
+	st, ok := g.structOf(typ)
+	if !ok {
+		return false
+	}
 	for i := range st.NumFields() {
-		if st.Field(i).Name() == name {
+		if st.Field(i).Name() == field {
 			return true
 		}
 	}
 	return false
+}
+
+// checkHooks requires every hand-written hook of a custom field.
+func (g *gen) checkHooks() error {
+	for name, encode := range customFields {
+		typ, field, _ := strings.Cut(name, ".")
+		t := g.lookup(typ)
+		hooks := []struct {
+			recv types.Type
+			name string
+		}{
+			{g.lookup("jsonReader"), "dec" + typ + field},
+			{t, "set" + field + "JSON"},
+		}
+		if encode {
+			hooks = append(hooks, struct {
+				recv types.Type
+				name string
+			}{t, "omit" + field}, struct {
+				recv types.Type
+				name string
+			}{g.lookup("jsonWriter"), "enc" + typ + field})
+		}
+		for _, h := range hooks {
+			if h.recv == nil || !hasMethod(h.recv, h.name) {
+				return fmt.Errorf("gendecode: custom field %s needs the method %s", name, h.name)
+			}
+		}
+	}
+	return nil
 }
 
 // hasMethod reports whether *t (or t) has the named method.
@@ -221,42 +330,45 @@ func hasMethod(t types.Type, name string) bool {
 	return false
 }
 
-// custom reports whether encoding/json decodes t through a method of its own.
-func custom(t types.Type) bool {
-	return hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText")
+// ptrMethod reports whether only *t, not t, has the named method.
+func ptrMethod(t types.Type, name string) bool {
+	ms := types.NewMethodSet(t)
+	for i := range ms.Len() {
+		if ms.At(i).Obj().Name() == name {
+			return false
+		}
+	}
+	return hasMethod(t, name)
 }
 
-// kind says how a value of type t is decoded.
+// kind says how a value of type t is handled.
 type kind int
 
 const (
 	kStd     kind = iota // by encoding/json
-	kHand                // by the type's decodeJSONFast
 	kBasic               // string, bool or number
-	kStruct              // generated struct decoder
-	kPointer             // generated pointer decoder
-	kSlice               // generated slice decoder
+	kStruct              // generated struct code
+	kPointer             // generated pointer code
+	kSlice               // generated slice code
 )
 
-func (g *gen) kindOf(t types.Type) kind {
+// kindOf classifies t for decoding (enc false) or encoding (enc true).
+func (g *gen) kindOf(t types.Type, enc bool) kind {
 	t = types.Unalias(t)
 	if n, ok := t.(*types.Named); ok {
-		if custom(t) {
-			if n.Obj().Pkg() == g.pkg && hasMethod(t, handMethod) {
-				return kHand
-			}
+		if g.ownCodec(t, enc) {
 			return kStd
 		}
 		if n.Obj().Pkg() != g.pkg {
 			return kStd
 		}
-		if _, ok := n.Underlying().(*types.Struct); ok {
-			if g.structFast(n) {
+		if st, ok := n.Underlying().(*types.Struct); ok {
+			if _, ok := fields(st); ok {
 				return kStruct
 			}
 			return kStd
 		}
-		return g.kindOf(n.Underlying())
+		return g.kindOf(n.Underlying(), enc)
 	}
 	switch u := t.(type) {
 	case *types.Basic:
@@ -265,28 +377,40 @@ func (g *gen) kindOf(t types.Type) kind {
 			return kBasic
 		}
 	case *types.Pointer:
-		if g.kindOf(u.Elem()) != kStd {
+		if g.kindOf(u.Elem(), enc) != kStd {
 			return kPointer
 		}
 	case *types.Slice:
 		if b, ok := u.Elem().Underlying().(*types.Basic); ok && b.Kind() == types.Uint8 {
 			return kStd // base64
 		}
-		if g.kindOf(u.Elem()) != kStd {
+		if g.kindOf(u.Elem(), enc) != kStd {
 			return kSlice
 		}
 	}
 	return kStd
 }
 
+// ownCodec reports whether encoding/json would use a method of t's own:
+// UnmarshalJSON/UnmarshalText to decode, MarshalJSON/MarshalText to encode.
+// The methods gendecode itself writes do not count: it does not see them.
+func (g *gen) ownCodec(t types.Type, enc bool) bool {
+	if enc {
+		return hasMethod(t, "MarshalJSON") || hasMethod(t, "MarshalText")
+	}
+	return hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText")
+}
+
 // field is a struct field as encoding/json sees it.
 type field struct {
 	goName, jsonName string
 	typ              types.Type
+	omitEmpty        bool
+	omitZero         bool
 }
 
 // fields returns the JSON fields of a struct, and false if the struct uses
-// something the generated decoder does not model (embedded fields, the
+// something the generated code does not model (embedded fields, the
 // ",string" option, repeated names, more than 64 fields).
 func fields(st *types.Struct) ([]field, bool) {
 	var out []field
@@ -306,9 +430,15 @@ func fields(st *types.Struct) ([]field, bool) {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		fl := field{goName: f.Name(), typ: f.Type()}
 		for _, o := range strings.Split(opts, ",") {
-			if o == "string" {
+			switch o {
+			case "string":
 				return nil, false
+			case "omitempty":
+				fl.omitEmpty = true
+			case "omitzero":
+				fl.omitZero = true
 			}
 		}
 		if !isValidTag(name) {
@@ -321,9 +451,15 @@ func fields(st *types.Struct) ([]field, bool) {
 			return nil, false
 		}
 		names[name] = true
-		out = append(out, field{goName: f.Name(), jsonName: name, typ: f.Type()})
+		fl.jsonName = name
+		out = append(out, fl)
 	}
 	return out, len(out) <= 64
+}
+
+func (g *gen) fieldsOf(t types.Type) []field {
+	fs, _ := fields(types.Unalias(t).Underlying().(*types.Struct))
+	return fs
 }
 
 func hasExported(st *types.Struct) bool {
@@ -350,12 +486,7 @@ func isValidTag(s string) bool {
 	return true
 }
 
-func (g *gen) structFast(n *types.Named) bool {
-	_, ok := fields(n.Underlying().(*types.Struct))
-	return ok
-}
-
-// mangle names the decoder of t.
+// mangle names the code of t.
 func (g *gen) mangle(t types.Type) string {
 	t = types.Unalias(t)
 	switch u := t.(type) {
@@ -372,6 +503,7 @@ func (g *gen) mangle(t types.Type) string {
 }
 
 func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 
 // typeName writes t as the package's source would.
 func (g *gen) typeName(t types.Type) string {
@@ -383,130 +515,96 @@ func (g *gen) typeName(t types.Type) string {
 	})
 }
 
-// need queues the generated decoder of t, if it has one.
-func (g *gen) need(t types.Type) {
-	switch g.kindOf(t) {
-	case kStruct, kPointer, kSlice:
-	default:
-		return
+// root returns the type a root names: a package struct, or "[]" and one.
+func (g *gen) root(name string) (types.Type, error) {
+	elem, slice := strings.CutPrefix(name, "[]")
+	t, err := g.named(elem)
+	if err != nil || !slice {
+		return t, err
 	}
-	// A named pointer or slice type is decoded through its underlying type.
-	if n, ok := types.Unalias(t).(*types.Named); ok {
-		if _, isStruct := n.Underlying().(*types.Struct); !isStruct {
-			g.need(n.Underlying())
-			return
-		}
-	}
-	name := g.mangle(t)
-	if g.done[name] {
-		return
-	}
-	g.done[name] = true
-	g.queue = append(g.queue, t)
+	return types.NewSlice(t), nil
 }
 
-// call returns a boolean expression that decodes the value next in r into
-// the pointer expression dst of type *t.
-func (g *gen) call(t types.Type, dst, slot string) string {
-	switch g.kindOf(t) {
-	case kStd:
-		return fmt.Sprintf("r.std(%s)", dst)
-	case kHand:
-		return fmt.Sprintf("(%s).%s(r)", dst, handMethod)
-	case kBasic:
-		b := t.Underlying().(*types.Basic)
+// named returns the package type of that name (the roots and pairs).
+func (g *gen) named(name string) (*types.Named, error) {
+	t, ok := types.Unalias(g.lookup(name)).(*types.Named)
+	if !ok {
+		return nil, fmt.Errorf("gendecode: type %s not found", name)
+	}
+	if _, ok := t.Underlying().(*types.Struct); !ok {
+		return nil, fmt.Errorf("gendecode: %s is not a struct", name)
+	}
+	return t, nil
+}
+
+// structName returns the name of a package struct type, or "".
+func structName(t types.Type) string {
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		if _, ok := n.Underlying().(*types.Struct); ok {
+			return n.Obj().Name()
+		}
+	}
+	return ""
+}
+
+// isCount reports whether the field f of struct typ is a token count.
+func isCount(typ string, f field) bool {
+	b, ok := types.Unalias(f.typ).(*types.Basic)
+	return ok && b.Kind() == types.Int && slices.Contains(countTypes, typ)
+}
+
+// zeroTest returns a boolean expression that holds when the value x of
+// type t is its zero value, as encoding/json's omitzero sees it.
+func (g *gen) zeroTest(x string, t types.Type) string {
+	if hasMethod(t, "IsZero") {
+		return x + ".IsZero()"
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
 		switch {
-		case b.Info()&types.IsString != 0:
-			if b != types.Unalias(t) {
-				dst = fmt.Sprintf("(*string)(%s)", dst)
-			}
-			return fmt.Sprintf("r.str(%s, %s)", dst, slot)
-		case b.Info()&types.IsBoolean != 0:
-			return fmt.Sprintf("decBool(r, %s)", dst)
-		case b.Info()&types.IsUnsigned != 0:
-			return fmt.Sprintf("decUint(r, %s, %d)", dst, bits(b))
-		case b.Info()&types.IsInteger != 0:
-			return fmt.Sprintf("decInt(r, %s)", dst)
-		default:
-			return fmt.Sprintf("decFloat(r, %s, %d)", dst, bits(b))
+		case u.Info()&types.IsString != 0:
+			return x + ` == ""`
+		case u.Info()&types.IsBoolean != 0:
+			return "!" + x
 		}
+		return x + " == 0"
+	case *types.Pointer, *types.Slice, *types.Map, *types.Interface, *types.Signature, *types.Chan:
+		return x + " == nil"
 	}
-	g.need(t)
-	if n, ok := types.Unalias(t).(*types.Named); ok {
-		if _, isStruct := n.Underlying().(*types.Struct); !isStruct {
-			return fmt.Sprintf("r.dec%s((*%s)(%s))", g.mangle(n.Underlying()), g.typeName(n.Underlying()), dst)
-		}
+	if types.Comparable(t) {
+		return fmt.Sprintf("%s == (%s{})", x, g.typeName(t))
 	}
-	return fmt.Sprintf("r.dec%s(%s)", g.mangle(t), dst)
+	g.use("reflect")
+	if p, ok := strings.CutPrefix(x, "*"); ok {
+		return fmt.Sprintf("reflect.ValueOf(%s).Elem().IsZero()", p)
+	}
+	return fmt.Sprintf("reflect.ValueOf(&%s).Elem().IsZero()", x)
 }
 
-func bits(b *types.Basic) int {
-	switch b.Kind() {
-	case types.Int8, types.Uint8:
-		return 8
-	case types.Int16, types.Uint16:
-		return 16
-	case types.Int32, types.Uint32, types.Float32:
-		return 32
+// emptyTest returns a boolean expression that holds when x of type t is
+// empty as encoding/json's omitempty sees it ("" for structs: never).
+func (g *gen) emptyTest(x string, t types.Type) string {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return g.zeroTest(x, u)
+	case *types.Pointer, *types.Interface:
+		return x + " == nil"
+	case *types.Slice, *types.Map, *types.Array:
+		return "len(" + x + ") == 0"
 	}
-	return 64
+	return ""
 }
 
-func (g *gen) emit(t types.Type) error {
-	name, tn := g.mangle(t), g.typeName(t)
-	switch u := types.Unalias(t).(type) {
-	case *types.Pointer:
-		g.p("// dec%s decodes null (leaving *v nil) or a %s into a new value.\n", name, g.typeName(u.Elem()))
-		g.p("func (r *jsonReader) dec%s(v *%s) bool {\n", name, tn)
-		g.p("if r.null() {\nreturn true\n}\n")
-		g.p("p := new(%s)\n*v = p\nreturn %s\n}\n\n", g.typeName(u.Elem()), g.call(u.Elem(), "p", "noIntern"))
-	case *types.Slice:
-		g.p("// dec%s decodes null (leaving *v nil) or an array, [] as an empty\n// non-nil slice, as encoding/json does.\n", name)
-		g.p("func (r *jsonReader) dec%s(v *%s) bool {\n", name, tn)
-		g.p("switch r.peek() {\ncase 'n':\nreturn r.null()\ncase '[':\ndefault:\nreturn false\n}\n")
-		g.p("r.i++\nif r.peek() == ']' {\nr.i++\n*v = %s{}\nreturn true\n}\n", tn)
-		g.p("var zero %s\nfor {\n*v = append(*v, zero)\n", g.typeName(u.Elem()))
-		g.p("if !%s {\nreturn false\n}\n", g.call(u.Elem(), "&(*v)[len(*v)-1]", "noIntern"))
-		g.p("switch r.peek() {\ncase ',':\nr.i++\ncase ']':\nr.i++\nreturn true\ndefault:\nreturn false\n}\n}\n}\n\n")
-	case *types.Named:
-		fs, _ := fields(u.Underlying().(*types.Struct))
-		top := u.Obj().Name() == topLevel
-		g.p("// %sFields are the JSON names of %s's fields.\n", lowerFirst(name), tn)
-		g.p("var %sFields = []string{", lowerFirst(name))
-		for i, f := range fs {
-			if i > 0 {
-				g.p(", ")
-			}
-			g.p("%q", f.jsonName)
-		}
-		g.p("}\n\n")
-		g.p("// dec%s decodes null (a no-op) or a %s object.\n", name, tn)
-		g.p("// A repeated field, or a key that matches a field only when case is\n// ignored, reports false: encoding/json decides those.\n")
-		g.p("func (r *jsonReader) dec%s(v *%s) bool {\n", name, tn)
-		g.p("switch r.peek() {\ncase 'n':\nreturn r.null()\ncase '{':\ndefault:\nreturn false\n}\n")
-		g.p("r.i++\nif r.peek() == '}' {\nr.i++\nreturn true\n}\n")
-		if len(fs) > 0 {
-			g.p("var seen uint64\n")
-		}
-		g.p("for {\nkey, ok := r.key()\nif !ok {\nreturn false\n}\nswitch string(key) {\n")
-		for i, f := range fs {
-			slot := "noIntern"
-			if s, ok := g.slots[u.Obj().Name()+"."+f.goName]; ok {
-				slot = s
-			}
-			g.p("case %s:\n", strconv.Quote(f.jsonName))
-			g.p("if seen&(1<<%d) != 0 || !%s {\nreturn false\n}\nseen |= 1 << %d\n", i, g.call(f.typ, "&v."+f.goName, slot), i)
-		}
-		unknown := "r.unknown"
-		if top {
-			unknown = "r.unknownTop"
-		}
-		g.p("default:\nif !%s(key, %sFields) {\nreturn false\n}\n}\n", unknown, lowerFirst(name))
-		g.p("switch r.peek() {\ncase ',':\nr.i++\ncase '}':\nr.i++\nreturn true\ndefault:\nreturn false\n}\n}\n}\n\n")
-	default:
-		return fmt.Errorf("gendecode: unexpected type %s", t)
+// not negates a test written by zeroTest or emptyTest, readably: x == y
+// becomes x != y, !x becomes x, and anything else is wrapped.
+func not(test string) string {
+	switch {
+	case strings.Count(test, " == ") == 1 && !strings.ContainsAny(test, "|&!"):
+		return strings.Replace(test, " == ", " != ", 1)
+	case strings.HasPrefix(test, "!") && !strings.ContainsAny(test[1:], " |&!("):
+		return test[1:]
+	case !strings.ContainsAny(test, " |&!"):
+		return "!" + test
 	}
-	return nil
+	return "!(" + test + ")"
 }
-
-func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
