@@ -6,7 +6,7 @@ require (
 	github.com/goccy/go-json v0.12.0
 	github.com/openai/openai-go/v3 v3.96.0
 	github.com/sashabaranov/go-openai v1.43.0
-	github.com/zai-go/zai v0.0.0-20261206231940-18e71c9a7292
+	github.com/zai-go/zai v0.0.0-20261206233637-d444742b73fa
 )
 
 require (

@@ -7,7 +7,7 @@ require (
 	charm.land/x/vcr v0.1.1
 	github.com/joho/godotenv v1.5.1
 	github.com/stretchr/testify v1.12.1
-	github.com/zai-go/zai v0.0.0-20261206231940-18e71c9a7292
+	github.com/zai-go/zai v0.0.0-20261206233637-d444742b73fa
 	go.uber.org/goleak v1.3.0
 )
 
