@@ -46,7 +46,9 @@ func paginate[T any](ctx context.Context, after string, fetch pageFetch[T]) iter
 				return
 			}
 			if len(items) > 0 && next != "" && seen[next] {
-				yield(zero, fmt.Errorf("%w: page %d points to %q again", errCursorRepeated, pages, next))
+				// The cursor is not quoted: it is the server's text, and an
+				// error of the SDK carries none that redaction has not seen.
+				yield(zero, fmt.Errorf("%w: page %d points to an earlier cursor", errCursorRepeated, pages))
 				return
 			}
 			for _, item := range items {

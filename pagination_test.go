@@ -52,6 +52,11 @@ func TestBatchesAllStopsWhenACursorRepeats(t *testing.T) {
 			"b0": page(true, "b1"),
 			"b1": page(true, "b0"),
 		}, "b1", 2},
+		// A server that echoes the key as an id: the error must not carry it.
+		{"a cursor that is the key", "", map[string]string{
+			"":                page(true, "test-key.secret"),
+			"test-key.secret": page(true, "test-key.secret"),
+		}, "test-key.secret", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			handler, n := cyclingPages(t, 10, tc.byAfter)
@@ -59,6 +64,9 @@ func TestBatchesAllStopsWhenACursorRepeats(t *testing.T) {
 			ids, err := collect(t, client, zai.BatchListRequest{After: tc.start})
 			if err == nil || !strings.Contains(err.Error(), "cursor repeated") {
 				t.Fatalf("err %v, want the repeated cursor reported", err)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Fatalf("err %v carries the key", err)
 			}
 			if got := strings.Join(ids, ","); got != tc.ids {
 				t.Fatalf("yielded %s, want %s", got, tc.ids)
