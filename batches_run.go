@@ -428,13 +428,13 @@ func (r *batchRun) skipped(i int) bool {
 
 // checkBatchItem checks what every batch line needs.
 func checkBatchItem(id string, req *ChatCompletionRequest) error {
-	switch {
-	case id == "":
+	if id == "" {
 		return invalidf("custom_id is empty")
-	case req.Model == "":
-		return invalidf("batch item %q: model is empty", id)
-	case len(req.Messages) == 0:
-		return invalidf("batch item %q: messages is empty", id)
+	}
+	// The rules of Create, so a line the API would refuse is refused here,
+	// before a file of thousands is uploaded.
+	if err := req.validate(); err != nil {
+		return fmt.Errorf("%w (batch item %q)", err, id)
 	}
 	return nil
 }

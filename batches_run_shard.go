@@ -69,7 +69,7 @@ func (r *batchRun) produce(ctx context.Context) {
 			err = invalidf("batch item %q is %d bytes, more than a job's %d", id, line.Len(), r.req.MaxBytesPerJob)
 		}
 		if err != nil {
-			err = fmt.Errorf("%w (batch run: item %d)", err, pos)
+			err = fmt.Errorf("%w (item %d of the run)", err, pos)
 			break
 		}
 		if cur != nil && (cur.n == r.req.MaxRequestsPerJob || cur.size+int64(line.Len()) > r.req.MaxBytesPerJob) {
@@ -86,7 +86,7 @@ func (r *batchRun) produce(ctx context.Context) {
 			}
 		}
 		if err = cur.add(id, line.Bytes()); err != nil {
-			err = fmt.Errorf("%w (batch run: item %d)", err, pos)
+			err = fmt.Errorf("%w (item %d of the run)", err, pos)
 			break
 		}
 		pos++

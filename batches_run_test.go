@@ -479,7 +479,7 @@ func TestBatchRunBadItemMidway(t *testing.T) {
 	var log jobLog
 	dir := t.TempDir()
 	_, errs := drain(client.Batches.Run(runCtx, zai.BatchRunRequest{Items: items, MaxRequestsPerJob: 100, OnJob: log.on, TempDir: dir}, fastPolls))
-	if len(errs) != 1 || !errors.Is(errs[0], zai.ErrInvalidRequest) || !strings.Contains(errs[0].Error(), `zai: invalid request: batch item "c550": model is empty (batch run: item 550)`) {
+	if len(errs) != 1 || !errors.Is(errs[0], zai.ErrInvalidRequest) || !strings.Contains(errs[0].Error(), `zai: invalid request: model is empty (batch item "c550") (item 550 of the run)`) {
 		t.Fatalf("%v", errs)
 	}
 	if n := countRequests(srv, "POST", "/files"); n != 5 || len(log.records()) != 5 {

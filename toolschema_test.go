@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,7 +101,16 @@ func TestToolSchemaGLMRefusesIsRefusedBeforeSending(t *testing.T) {
 		_, err1 := client.Chat.Completions.Create(ctx, req)
 		_, err2 := client.Chat.Completions.CreateStream(ctx, req)
 		_, err3 := client.Chat.Completions.CreateAsync(ctx, req)
-		for _, err := range []error{err1, err2, err3} {
+		// A batch line is a chat request too: refused before the file is written.
+		err4 := zai.WriteBatchInput(io.Discard, zai.BatchInputItem{CustomID: "a", Request: req})
+		var err5 error
+		for _, err := range client.Batches.Run(ctx, zai.BatchRunRequest{Items: slices.Values([]zai.BatchInputItem{{Request: req}})}) {
+			if err != nil {
+				err5 = err
+				break
+			}
+		}
+		for _, err := range []error{err1, err2, err3, err4, err5} {
 			if !errors.Is(err, zai.ErrInvalidRequest) {
 				t.Fatalf("%s: %v", c.want[0], err)
 			}
