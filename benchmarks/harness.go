@@ -27,7 +27,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,7 +64,6 @@ type Fixture struct {
 	History    []zai.Message
 	srv        *httptest.Server
 	conns      atomic.Int64 // TCP connections accepted
-	firstOnly  sync.Map     // path -> first event, for time-to-first-chunk
 }
 
 // root finds the repository's testdata from the module or a command in it.
