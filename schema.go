@@ -159,23 +159,29 @@ func CleanSchema(schema any) (map[string]any, error) {
 	return m, nil
 }
 
+// schemaJSON is the JSON text of a schema in any form
+// FunctionDefinition.Parameters takes: raw JSON (json.RawMessage, []byte,
+// string) as it is, anything else marshalled.
+func schemaJSON(schema any) ([]byte, error) {
+	switch s := schema.(type) {
+	case json.RawMessage:
+		return s, nil
+	case []byte:
+		return s, nil
+	case string:
+		return []byte(s), nil
+	}
+	return json.Marshal(schema)
+}
+
 // schemaMap decodes schema into a fresh map.
 func schemaMap(schema any) (map[string]any, error) {
-	var b []byte
-	switch s := schema.(type) {
-	case nil:
+	if schema == nil {
 		return nil, nil
-	case json.RawMessage:
-		b = s
-	case []byte:
-		b = s
-	case string:
-		b = []byte(s)
-	default:
-		var err error
-		if b, err = json.Marshal(schema); err != nil {
-			return nil, fmt.Errorf("zai: clean schema: %w", err)
-		}
+	}
+	b, err := schemaJSON(schema)
+	if err != nil {
+		return nil, fmt.Errorf("zai: clean schema: %w", err)
 	}
 	if t := bytes.TrimSpace(b); len(t) == 0 || string(t) == "null" {
 		return nil, nil

@@ -37,21 +37,8 @@ func refusedKeyword(schema any) (keyword, at string) {
 	case map[string]any:
 		node = s
 	default:
-		var b []byte
-		switch s := schema.(type) {
-		case json.RawMessage:
-			b = s
-		case []byte:
-			b = s
-		case string:
-			b = []byte(s)
-		default:
-			var err error
-			if b, err = json.Marshal(schema); err != nil {
-				return "", ""
-			}
-		}
-		if !mentionsRefused(b) {
+		b, err := schemaJSON(schema)
+		if err != nil || !mentionsRefused(b) {
 			return "", ""
 		}
 		if json.Unmarshal(b, &node) != nil {
