@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"strconv"
+	"strings"
 )
 
 // refusedKeywords are the JSON Schema keywords that make GLM answer a
@@ -30,22 +31,30 @@ var (
 // takes; one JSON cannot carry (an error of json.Marshal) is left to the
 // encoder, which reports it when the request is sent.
 func refusedKeyword(schema any) (keyword, at string) {
-	var node any
-	switch s := schema.(type) {
-	case nil:
-		return "", ""
-	case map[string]any:
-		node = s
-	default:
-		b, err := schemaJSON(schema)
-		if err != nil || !mentionsRefused(b) {
-			return "", ""
-		}
-		if json.Unmarshal(b, &node) != nil {
-			return "", ""
-		}
+	node, ok := schema.(map[string]any)
+	if !ok && schema != nil {
+		node = decodedSchema(schema)
 	}
-	return findRefused(node, "#", 0)
+	kw, path := findRefused(node, 0)
+	if kw == "" {
+		return "", ""
+	}
+	return kw, schemaPointer(path)
+}
+
+// decodedSchema decodes a schema that is not a map when its text names a
+// refused keyword; nil otherwise. Kept apart from refusedKeyword so that the
+// value it decodes into escapes here, not on the path of a map.
+func decodedSchema(schema any) map[string]any {
+	b, err := schemaJSON(schema)
+	if err != nil || !mentionsRefused(b) {
+		return nil
+	}
+	var node map[string]any
+	if json.Unmarshal(b, &node) != nil {
+		return nil
+	}
+	return node
 }
 
 // mentionsRefused is the cheap test that spares decoding the usual schema.
@@ -58,43 +67,62 @@ func mentionsRefused(b []byte) bool {
 	return false
 }
 
-func findRefused(node any, path string, depth int) (keyword, at string) {
+// findRefused returns the first keyword GLM refuses under node and the
+// path to the schema that holds it, innermost segment first. Every request
+// with tools passes here, so the usual schema (none refused) is walked
+// without allocating: a path is built only on the way back from a hit, and
+// of a map of subschemas the first name in sorted order with a hit is
+// kept without sorting the names.
+func findRefused(node any, depth int) (keyword string, at []string) {
 	m, ok := node.(map[string]any)
 	if !ok || depth > maxSchemaDepth {
-		return "", ""
+		return "", nil
 	}
 	for _, k := range refusedKeywords {
 		if _, ok := m[k]; ok {
-			return k, path
+			return k, nil
 		}
 	}
 	for _, k := range subschemaKeys {
-		if kw, at := findRefused(m[k], path+"/"+k, depth+1); kw != "" {
-			return kw, at
+		if kw, at := findRefused(m[k], depth+1); kw != "" {
+			return kw, append(at, k)
 		}
 	}
 	for _, k := range subschemaLists {
 		list, _ := m[k].([]any)
 		for i, sub := range list {
-			if kw, at := findRefused(sub, fmt.Sprintf("%s/%s/%d", path, k, i), depth+1); kw != "" {
-				return kw, at
+			if kw, at := findRefused(sub, depth+1); kw != "" {
+				return kw, append(at, strconv.Itoa(i), k)
 			}
 		}
 	}
 	for _, k := range subschemaMaps {
 		subs, _ := m[k].(map[string]any)
-		names := make([]string, 0, len(subs))
-		for name := range subs {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			if kw, at := findRefused(subs[name], path+"/"+k+"/"+name, depth+1); kw != "" {
-				return kw, at
+		var first string
+		for name, sub := range subs {
+			if keyword != "" && name > first {
+				continue
+			}
+			if kw, in := findRefused(sub, depth+1); kw != "" {
+				keyword, at, first = kw, in, name
 			}
 		}
+		if keyword != "" {
+			return keyword, append(at, first, k)
+		}
 	}
-	return "", ""
+	return "", nil
+}
+
+// schemaPointer is the JSON pointer of a path findRefused returns.
+func schemaPointer(at []string) string {
+	var b strings.Builder
+	b.WriteString("#")
+	for i := len(at) - 1; i >= 0; i-- {
+		b.WriteString("/")
+		b.WriteString(at[i])
+	}
+	return b.String()
 }
 
 // glmParameters returns the parameters FunctionTool sends: schema as it is
