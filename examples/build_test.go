@@ -94,10 +94,17 @@ func buildExamples(goTool string) (string, []string, error) {
 		}
 	}
 	bin := filepath.Join(dir, "bin")
-	for _, args := range [][]string{{"mod", "tidy"}, {"build", "-o", bin + string(filepath.Separator), "./..."}} {
+	build := []string{"build", "-o", bin + string(filepath.Separator)}
+	if raceEnabled {
+		build = append(build, "-race")
+	}
+	build = append(build, "./...")
+	for _, args := range [][]string{{"mod", "tidy"}, build} {
 		cmd := exec.Command(goTool, args...)
 		cmd.Dir = mod
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+		// The caller's GOFLAGS stay (CI's -race among them), so the build
+		// reuses what the test's own build put in the cache.
+		cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"), "GOWORK=off")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return "", nil, fmt.Errorf("go %s in a copy of the examples (%s): %v\n%s", strings.Join(args, " "), mod, err, out)
 		}

@@ -87,7 +87,11 @@ func TestNewFieldReachesEveryRoad(t *testing.T) {
 		err error
 	}
 	run := func(dir string, done chan<- result) {
-		cmd := exec.Command("go", "test", "-count=1", "-run", tests, ".")
+		args := []string{"test", "-count=1", "-run", tests}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		cmd := exec.Command("go", append(args, ".")...)
 		cmd.Dir = dir
 		out, err := cmd.CombinedOutput()
 		done <- result{string(out), err}
