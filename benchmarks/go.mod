@@ -6,7 +6,7 @@ require (
 	github.com/goccy/go-json v0.12.0
 	github.com/openai/openai-go/v3 v3.96.0
 	github.com/sashabaranov/go-openai v1.43.0
-	github.com/zai-go/zai v0.0.0-20261207000055-28975fcb6f52
+	github.com/zai-go/zai v0.0.0-20261207010732-62a0674cd4d0
 )
 
 require (

@@ -5,7 +5,7 @@ go 1.24
 require (
 	github.com/cloudwego/eino v0.9.13
 	github.com/eino-contrib/jsonschema v1.0.3
-	github.com/zai-go/zai v0.0.0-20261207000055-28975fcb6f52
+	github.com/zai-go/zai v0.0.0-20261207010732-62a0674cd4d0
 	go.uber.org/goleak v1.3.0
 )
 

@@ -7,7 +7,7 @@ require (
 	charm.land/x/vcr v0.1.1
 	github.com/joho/godotenv v1.5.1
 	github.com/stretchr/testify v1.12.1
-	github.com/zai-go/zai v0.0.0-20261207000055-28975fcb6f52
+	github.com/zai-go/zai v0.0.0-20261207010732-62a0674cd4d0
 	go.uber.org/goleak v1.3.0
 )
 

@@ -3,7 +3,7 @@ module github.com/zai-go/zai/zaiotel
 go 1.26.0
 
 require (
-	github.com/zai-go/zai v0.0.0-20261207000055-28975fcb6f52
+	github.com/zai-go/zai v0.0.0-20261207010732-62a0674cd4d0
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/metric v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
